@@ -1,0 +1,71 @@
+"""Pont: prevent, report and handle cyberbullying between pupils."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import db, i18n, security, templating
+from .config import Defaults, from_environment
+from .extensions import babel, csrf, limiter
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(from_environment())
+    if test_config:
+        app.config.update(test_config)
+    ensure_secret_key(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_content(app)
+    db.init_app(app)
+    return app
+
+
+def ensure_secret_key(app: Flask) -> None:
+    """Use the configured key, or make one once and keep it in the instance folder."""
+    if app.config.get("SECRET_KEY"):
+        return
+    key_file = Path(app.instance_path) / "secret_key"
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    if not key_file.exists():
+        import secrets
+
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def register_extensions(app: Flask) -> None:
+    translations = Path(app.config["TRANSLATIONS_DIR"])
+    i18n.compile_catalogues(translations)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(translations)
+    babel.init_app(app, locale_selector=i18n.current_language)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.add_extension("jinja2.ext.loopcontrols")
+
+
+def register_blueprints(app: Flask) -> None:
+    from . import errors, help, pages
+    from .content import views as content_views
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(help.bp)
+    app.register_blueprint(content_views.bp)
+    errors.init_app(app)
+
+
+def register_content(app: Flask) -> None:
+    from .content import views as content_views
+
+    content_views.init_app(app)

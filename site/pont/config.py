@@ -1,0 +1,43 @@
+"""Default settings. An instance's `config.py` and `PONT_*` environment variables override them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Defaults:
+    CONTENT_DIR = str(ROOT / "content")
+    TRANSLATIONS_DIR = str(ROOT / "translations")
+    # SQLite in the instance folder unless DATABASE_URL says otherwise (see create_app).
+    DATABASE_URL: str | None = None
+    AUTO_MIGRATE = True
+    LANGUAGES = ("fr", "en")
+    DEFAULT_LANGUAGE = "fr"
+    # Where the quick-exit button sends a visitor: a neutral, everyday page.
+    QUICK_EXIT_URL = "https://www.google.com/"
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 200 * 1024
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+
+
+def from_environment() -> dict[str, object]:
+    """Settings taken from the environment: DATABASE_URL, REDIS_URL and any PONT_<NAME>."""
+    values: dict[str, object] = {}
+    if os.environ.get("DATABASE_URL"):
+        values["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    if os.environ.get("REDIS_URL"):
+        values["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+    for key, raw in os.environ.items():
+        if key.startswith("PONT_"):
+            name = key.removeprefix("PONT_")
+            values[name] = {"0": False, "false": False, "1": True, "true": True}.get(
+                raw.lower(), raw
+            )
+    return values

@@ -1,0 +1,1 @@
+"""Content: Markdown modules with TOML front matter, their quizzes and lesson plans."""

@@ -1,0 +1,44 @@
+"""Helplines, numbers and hours: one file, `content/contacts.toml`, the only place they live.
+
+Modules and templates refer to them as `{{ helpline.number }}`; a key is looked up in the
+language's own table first (`[helpline.fr]`), then in the contact's table (`[helpline]`).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .frontmatter import ContentError, parse_toml
+
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z0-9_]+)\.([a-z0-9_]+)\s*\}\}")
+
+
+def load(path: Path) -> dict:
+    if not path.exists():
+        raise ContentError(path, 1, "the contacts file is missing")
+    return parse_toml(path.read_text(encoding="utf-8"), path)
+
+
+def lookup(contacts: dict, lang: str, name: str, key: str) -> str | None:
+    entry = contacts.get(name)
+    if not isinstance(entry, dict):
+        return None
+    localized = entry.get(lang)
+    if isinstance(localized, dict) and key in localized:
+        return str(localized[key])
+    value = entry.get(key)
+    return None if value is None or isinstance(value, dict) else str(value)
+
+
+def fill(text: str, contacts: dict, lang: str, path: Path | str, first_line: int = 1) -> str:
+    """Replace every `{{ contact.key }}`; an unknown one is a ContentError at its line."""
+
+    def replace(match: re.Match) -> str:
+        value = lookup(contacts, lang, match.group(1), match.group(2))
+        if value is None:
+            line = first_line + text.count("\n", 0, match.start())
+            raise ContentError(path, line, f"unknown contact '{match.group(1)}.{match.group(2)}'")
+        return value
+
+    return PLACEHOLDER.sub(replace, text)

@@ -1,0 +1,91 @@
+"""Audience indexes, module pages and lesson plans."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Flask, abort, current_app, render_template, url_for
+
+from ..http_cache import cached_page
+from ..i18n import AUDIENCE_PATHS, audience_routes, localized_route
+from .library import ContentInvalid, load_or_fail
+from .model import Library
+
+bp = Blueprint("content", __name__)
+
+
+def library() -> Library:
+    return current_app.extensions["pont_library"]
+
+
+@cached_page
+def audience(lang: str, audience: str):
+    return render_template(
+        "content/audience.html",
+        audience=audience,
+        modules=library().audience(lang, audience),
+        lessons=[library().lesson(lang, m.slug) for m in library().audience(lang, "pupils")]
+        if audience == "teachers" else [],
+    )
+
+
+@cached_page
+def module(lang: str, audience: str, slug: str):
+    found = library().module(lang, audience, slug)
+    if found is None:
+        abort(404)
+    return render_template(
+        "content/module.html",
+        module=found,
+        next_module=library().next_module(found),
+        lesson=library().lesson(lang, slug) if audience == "pupils" else None,
+    )
+
+
+@cached_page
+def lesson(lang: str, slug: str):
+    plan = library().lesson(lang, slug)
+    if plan is None:
+        abort(404)
+    return render_template(
+        "content/lesson.html", plan=plan, module=library().module(lang, "pupils", slug)
+    )
+
+
+audience_routes(bp, "/", audience)
+audience_routes(bp, "/<slug>", module)
+localized_route(
+    bp,
+    {"fr": f"/{AUDIENCE_PATHS['teachers']['fr']}/fiches/<slug>",
+     "en": f"/{AUDIENCE_PATHS['teachers']['en']}/lesson-plans/<slug>"},
+    lesson,
+)
+
+LINK_ENDPOINTS = {
+    "module": lambda target: ("content.module", dict(zip(("audience", "slug"),
+                                                         target.split("/", 1), strict=True))),
+    "lesson": lambda target: ("content.lesson", {"slug": target}),
+    "audience": lambda target: ("content.audience", {"audience": target}),
+    "help": lambda _: ("help.page", {}),
+    "home": lambda _: ("pages.home", {}),
+    "report": lambda _: ("help.page", {"_anchor": "school"}),
+}
+
+
+def build_link(kind: str, lang_target: str, anchor: str) -> str | None:
+    lang, _, target = lang_target.partition(":")
+    endpoint, values = LINK_ENDPOINTS[kind](target)
+    if anchor:
+        values["_anchor"] = anchor
+    return url_for(endpoint, lang=lang, **values)
+
+
+def init_app(app: Flask) -> None:
+    """Load all content once; malformed content stops the app with the checker's message."""
+    with app.test_request_context():
+        try:
+            app.extensions["pont_library"] = load_or_fail(
+                Path(app.config["CONTENT_DIR"]), build_link
+            )
+        except ContentInvalid as error:
+            raise SystemExit(str(error)) from None

@@ -1,0 +1,3 @@
+"""Every table, gathered so that Alembic sees the whole schema."""
+
+from .quizzes.models import OptionCount, QuestionCount  # noqa: F401

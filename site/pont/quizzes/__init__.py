@@ -1,0 +1,1 @@
+"""Quizzes: scoring, anonymous answer counts and the quiz pages."""

@@ -1,0 +1,27 @@
+/* Pont: progressive enhancement only. Every page works without this file. */
+(function () {
+  "use strict";
+  // Quick exit: leave at once and replace this page in the history, so Back does not return.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-quick-exit]");
+    if (!link) return;
+    event.preventDefault();
+    document.body.hidden = true;
+    window.location.replace(link.href);
+  });
+  // Escape pressed twice quickly also leaves.
+  var lastEscape = 0;
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var now = Date.now();
+    if (now - lastEscape < 600) {
+      var link = document.querySelector("[data-quick-exit]");
+      if (link) { document.body.hidden = true; window.location.replace(link.href); }
+    }
+    lastEscape = now;
+  });
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();
