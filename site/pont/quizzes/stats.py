@@ -1,0 +1,74 @@
+"""Anonymous counters: one more for each chosen option and each answered question.
+
+Each increment is a single `INSERT … ON CONFLICT DO UPDATE SET n = n + 1`, so concurrent
+submissions never lose a count on SQLite or PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ..content.model import Module, Question
+from .models import OptionCount, QuestionCount
+from .scoring import Submission
+
+
+def _upsert(session: Session, model, keys: dict, increments: dict) -> None:
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(model).values(**keys, **increments)
+    table = model.__table__
+    statement = statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: table.c[name] + statement.excluded[name] for name in increments},
+    )
+    session.execute(statement)
+
+
+def record(session: Session, module: Module, submission: Submission) -> None:
+    where = {"audience": module.audience, "module": module.slug}
+    for answer in submission.answers.values():
+        _upsert(session, QuestionCount, {**where, "question": answer.question.id},
+                {"answered": 1, "right": int(answer.right)})
+        for option_id in sorted(answer.chosen):
+            _upsert(session, OptionCount,
+                    {**where, "question": answer.question.id, "option": option_id},
+                    {"count": 1})
+    session.commit()
+
+
+@dataclass(frozen=True)
+class QuestionStats:
+    question: Question
+    answered: int
+    right: int
+    options: dict[str, int]
+
+    @property
+    def missed_share(self) -> float:
+        return 1 - self.right / self.answered if self.answered else 0.0
+
+
+def report(session: Session, module: Module) -> list[QuestionStats]:
+    where = {"audience": module.audience, "module": module.slug}
+    questions = {
+        row.question: row
+        for row in session.scalars(select(QuestionCount).filter_by(**where))
+    }
+    options: dict[str, dict[str, int]] = {}
+    for row in session.scalars(select(OptionCount).filter_by(**where)):
+        options.setdefault(row.question, {})[row.option] = row.count
+    result = []
+    for question in module.quiz.questions:
+        counts = questions.get(question.id)
+        result.append(QuestionStats(
+            question,
+            counts.answered if counts else 0,
+            counts.right if counts else 0,
+            {o.id: options.get(question.id, {}).get(o.id, 0) for o in question.options},
+        ))
+    return result

@@ -1,0 +1,61 @@
+"""Quiz submission (scored on the server, works without JavaScript) and statistics pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import gettext as _
+
+from ..db import get_session
+from ..extensions import csrf, limiter
+from ..i18n import AUDIENCE_PATHS, localized_route
+from . import scoring, stats
+
+bp = Blueprint("quizzes", __name__)
+
+
+def find_module(lang: str, audience: str, slug: str):
+    module = current_app.extensions["pont_library"].module(lang, audience, slug)
+    if module is None or module.quiz is None:
+        abort(404)
+    return module
+
+
+@csrf.exempt
+@limiter.limit("20 per minute; 200 per hour", methods=["POST"])
+def submit(lang: str, audience: str, slug: str):
+    """Score a quiz. Anonymous: nothing about the pupil is read or kept, only counters."""
+    module = find_module(lang, audience, slug)
+    submission = scoring.read(module.quiz, request.form.to_dict(flat=False))
+    if not submission.complete:
+        problems = []
+        if submission.missing:
+            numbers = [str(module.quiz.questions.index(q) + 1) for q in submission.missing]
+            problems.append(_("Please answer every question. Not answered yet: %(list)s.",
+                              list=", ".join(numbers)))
+        if submission.invalid:
+            problems.append(_("Some answers were not valid and were left out. "
+                              "Please choose again from the options shown."))
+        page = render_template("quizzes/retry.html", module=module, submission=submission,
+                               problems=problems)
+        return page, 400, {"Cache-Control": "no-store"}
+    stats.record(get_session(), module, submission)
+    page = render_template("quizzes/result.html", module=module, submission=submission,
+                           score=scoring.score(submission),
+                           next_module=current_app.extensions["pont_library"].next_module(module))
+    return page, 200, {"Cache-Control": "no-store"}
+
+
+def statistics(lang: str, audience: str, slug: str):
+    module = find_module(lang, audience, slug)
+    report = stats.report(get_session(), module)
+    most_missed = sorted((s for s in report if s.answered), key=lambda s: -s.missed_share)[:3]
+    return render_template("quizzes/statistics.html", module=module, report=report,
+                           most_missed=most_missed)
+
+
+for audience, words in AUDIENCE_PATHS.items():
+    localized_route(bp, {lang: f"/{word}/<slug>/quiz" for lang, word in words.items()},
+                    submit, methods=["POST"], defaults={"audience": audience})
+    localized_route(bp, {"fr": f"/{words['fr']}/<slug>/statistiques",
+                         "en": f"/{words['en']}/<slug>/statistics"},
+                    statistics, defaults={"audience": audience})
