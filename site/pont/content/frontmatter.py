@@ -72,4 +72,4 @@ def line_of(text: str, pattern: str, start_line: int = 1, default: int = 1) -> i
 
 def key_line(text: str, key: str, default: int = 1) -> int:
     """The line where `key = …` is written in a TOML text."""
-    return line_of(text, rf"^\s*{re.escape(key)}\s*=", default=default)
+    return line_of(text, rf"^[ \t]*{re.escape(key)}[ \t]*=", default=default)

@@ -98,6 +98,16 @@ def _sources(meta: dict, text: str, path, errors: Errors) -> tuple[Source, ...]:
     return tuple(sources)
 
 
+def _header_lines(text: str, header: str) -> list[int]:
+    pattern = re.compile(rf"^[ \t]*\[\[{re.escape(header)}\]\]", re.MULTILINE)
+    return [text.count("\n", 0, m.start()) + 1 for m in pattern.finditer(text)]
+
+
+def _block(lines: list[str], first: int, last: int) -> str:
+    """Lines first..last (1-based, inclusive) of a file, as one text."""
+    return "\n".join(lines[first - 1 : last])
+
+
 def _quiz(path: Path, lang: str, contacts: dict, errors: Errors) -> Quiz | None:
     text = path.read_text(encoding="utf-8")
     try:
@@ -108,50 +118,58 @@ def _quiz(path: Path, lang: str, contacts: dict, errors: Errors) -> Quiz | None:
     if set(data) != {"questions"} or not isinstance(data.get("questions"), list):
         errors.add(path, 1, "a quiz file holds only [[questions]] tables")
         return None
+    if not data["questions"]:
+        errors.add(path, 1, "a quiz needs at least one question")
+        return None
+    lines = text.splitlines()
+    # Arrays of tables keep their order, so the n-th [[questions]] header is the n-th question.
+    q_headers = _header_lines(text, "questions") + [len(lines) + 1]
+    o_headers = _header_lines(text, "questions.options")
+    fill = contacts_file.fill
     questions: list[Question] = []
     seen_questions: set[str] = set()
-    for raw in data["questions"]:
-        qid = str(raw.get("id", ""))
-        qline = line_of(text, rf'^\s*id\s*=\s*"{re.escape(qid)}"', default=1) if qid else 1
-        block = text.split("\n", qline - 1)[-1]
+    before = len(errors)
+    for index, raw in enumerate(data["questions"]):
+        qline, next_q = q_headers[index], q_headers[index + 1]
+        own = [line for line in o_headers if qline < line < next_q]
+        block = _block(lines, qline, (own or [next_q])[0] - 1)
         if not _check_fields(raw, QUESTION_FIELDS, {"id", "kind", "prompt", "options"}, block,
                              path, errors, qline):
             continue
+        qid, kind = raw["id"], raw["kind"]
         if not ID.match(qid):
-            errors.add(path, qline, f"question id '{qid}' may hold only a-z, 0-9, - and _")
+            errors.add(path, qline + key_line(block, "id") - 1,
+                       f"question id '{qid}' may hold only a-z, 0-9, - and _")
         if qid in seen_questions:
-            errors.add(path, qline, f"duplicate question id '{qid}'")
+            errors.add(path, qline + key_line(block, "id") - 1, f"duplicate question id '{qid}'")
         seen_questions.add(qid)
-        kind = raw["kind"]
         if kind not in QUESTION_KINDS:
-            errors.add(path, qline, f"question '{qid}': kind must be one of "
-                       f"{', '.join(QUESTION_KINDS)}, not '{kind}'")
+            errors.add(path, qline + key_line(block, "kind") - 1,
+                       f"question '{qid}': kind must be one of {', '.join(QUESTION_KINDS)}, "
+                       f"not '{kind}'")
             continue
         options: list[Option] = []
         seen_ids: set[str] = set()
         seen_texts: set[str] = set()
-        for opt in raw["options"]:
-            oid = str(opt.get("id", "")) if isinstance(opt, dict) else ""
-            oline = qline + line_of(block, rf'^\s*id\s*=\s*"{re.escape(oid)}"', default=1) - 1
+        required = set(OPTION_FIELDS) - ({"text"} if kind == "truefalse" else set())
+        for opt, oline, onext in zip(raw["options"], own, own[1:] + [next_q], strict=False):
+            oblock = _block(lines, oline, onext - 1)
             if not isinstance(opt, dict) or not _check_fields(
-                    opt, OPTION_FIELDS, set(OPTION_FIELDS) - ({"text"} if kind == "truefalse"
-                                                              else set()),
-                    block.split("\n", oline - qline)[-1], path, errors, oline):
+                    opt, OPTION_FIELDS, required, oblock, path, errors, oline):
                 continue
+            oid, option_text = opt["id"], opt.get("text", "")
             if oid in seen_ids:
-                errors.add(path, oline, f"question '{qid}': duplicate option id '{oid}'")
+                errors.add(path, oline + key_line(oblock, "id") - 1,
+                           f"question '{qid}': duplicate option id '{oid}'")
             seen_ids.add(oid)
-            text_value = opt.get("text", "")
-            if text_value and text_value.strip().lower() in seen_texts:
-                errors.add(path, oline, f"question '{qid}': duplicate option text '{text_value}'")
-            seen_texts.add(text_value.strip().lower())
+            if option_text and option_text.strip().lower() in seen_texts:
+                errors.add(path, oline + key_line(oblock, "text") - 1,
+                           f"question '{qid}': duplicate option text '{option_text}'")
+            seen_texts.add(option_text.strip().lower())
             try:
-                options.append(Option(
-                    oid,
-                    contacts_file.fill(text_value, contacts, lang, path, oline),
-                    opt["correct"],
-                    contacts_file.fill(opt["feedback"], contacts, lang, path, oline),
-                ))
+                options.append(Option(oid, fill(option_text, contacts, lang, path, oline),
+                                      opt["correct"],
+                                      fill(opt["feedback"], contacts, lang, path, oline)))
             except ContentError as error:
                 errors.append(error)
         right = sum(o.correct for o in options)
@@ -163,23 +181,17 @@ def _quiz(path: Path, lang: str, contacts: dict, errors: Errors) -> Quiz | None:
         if kind == "truefalse" and seen_ids != {"true", "false"}:
             errors.add(path, qline, f"question '{qid}' (truefalse) needs two options with ids "
                        "'true' and 'false'")
-        if kind != "truefalse" and len(options) < 2:
+        if kind != "truefalse" and len(raw["options"]) < 2:
             errors.add(path, qline, f"question '{qid}' needs at least two options")
         try:
             questions.append(Question(
-                qid, kind,
-                contacts_file.fill(raw["prompt"], contacts, lang, path, qline),
-                tuple(options),
-                contacts_file.fill(raw.get("remember", ""), contacts, lang, path, qline),
-                tuple(contacts_file.fill(str(d), contacts, lang, path, qline)
-                      for d in raw.get("discuss", [])),
+                qid, kind, fill(raw["prompt"], contacts, lang, path, qline), tuple(options),
+                fill(raw.get("remember", ""), contacts, lang, path, qline),
+                tuple(fill(str(d), contacts, lang, path, qline) for d in raw.get("discuss", [])),
             ))
         except ContentError as error:
             errors.append(error)
-    if not questions:
-        errors.add(path, 1, "a quiz needs at least one question")
-        return None
-    return Quiz(tuple(questions))
+    return Quiz(tuple(questions)) if len(errors) == before else None
 
 
 def _body(body: str, first_line: int, contacts: dict, lang: str, path, build: LinkBuilder,
@@ -282,7 +294,7 @@ def load(root: Path, build: LinkBuilder | None = None) -> tuple[Library, Errors]
         rendered, plain = _body(body, body_line, contacts, lang, path, builder_for(lang), errors)
         quiz_path = path.with_name(f"{slug}.quiz.toml")
         quiz = _quiz(quiz_path, lang, contacts, errors) if quiz_path.exists() else None
-        if quiz is None and not quiz_path.exists():
+        if not quiz_path.exists():
             errors.add(path, 1, f"no quiz: every module needs {quiz_path.name} beside it")
         try:
             title = contacts_file.fill(meta["title"], contacts, lang, path, key_line(text, "title"))
