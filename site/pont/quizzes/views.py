@@ -11,6 +11,8 @@ from ..i18n import AUDIENCE_PATHS, localized_route
 from . import scoring, stats
 
 bp = Blueprint("quizzes", __name__)
+# A quiz answer is a few short ids: anything much larger is not a quiz answer.
+MAX_QUIZ_BODY = 32 * 1024
 
 
 def find_module(lang: str, audience: str, slug: str):
@@ -25,6 +27,7 @@ def find_module(lang: str, audience: str, slug: str):
 def submit(lang: str, audience: str, slug: str):
     """Score a quiz. Anonymous: nothing about the pupil is read or kept, only counters."""
     module = find_module(lang, audience, slug)
+    request.max_content_length = MAX_QUIZ_BODY
     submission = scoring.read(module.quiz, request.form.to_dict(flat=False))
     if not submission.complete:
         problems = []
