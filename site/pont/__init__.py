@@ -58,12 +58,16 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from . import errors, help, pages
     from .content import views as content_views
+    from .live import views as live_views
     from .quizzes import views as quiz_views
+    from .reports import views as report_views
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(help.bp)
     app.register_blueprint(content_views.bp)
     app.register_blueprint(quiz_views.bp)
+    app.register_blueprint(report_views.bp)
+    app.register_blueprint(live_views.bp)
     errors.init_app(app)
 
 

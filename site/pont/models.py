@@ -1,3 +1,5 @@
 """Every table, gathered so that Alembic sees the whole schema."""
 
+from .live.models import LiveAnswer, LiveSession, Participant  # noqa: F401
 from .quizzes.models import OptionCount, QuestionCount  # noqa: F401
+from .reports import models as report_models  # noqa: F401

@@ -1,0 +1,269 @@
+"""Starting, joining and running a live session: each change is one short transaction.
+
+Changes that depend on the session's state are conditional updates of its row
+(`… WHERE version = :seen`), so two app processes, two teacher tabs or a double click can
+never apply the same step twice, and an answer can never land on a question already closed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import case, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..content.model import Module, Question
+from ..quizzes import stats
+from ..quizzes.scoring import Answer, Submission
+from . import codes, pseudonyms
+from .models import FINISHED, LOBBY, QUESTION, REVEAL, LiveAnswer, LiveSession, Participant, utcnow
+
+# Far more than a class, a year group in a lecture hall included.
+MAX_PARTICIPANTS = 250
+ACTIONS = ("start", "reveal", "next", "finish")
+
+
+class Problem(Exception):
+    """A request that cannot be served: the view turns `reason` into a message and `status`."""
+
+    def __init__(self, status: int, reason: str):
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+def create(db: Session, module: Module, lang: str,
+           new_code: Callable[[], str] = codes.new_code) -> tuple[LiveSession, str]:
+    """A new session and the teacher's secret (the database keeps only its digest)."""
+    secret = codes.new_secret()
+    for _ in range(20):
+        code = new_code()
+        if db.scalar(select(LiveSession.id).where(LiveSession.code == code)) is not None:
+            continue
+        live = LiveSession(code=code, lang=lang, audience=module.audience, module=module.slug,
+                           teacher_digest=codes.digest(secret))
+        db.add(live)
+        try:
+            db.commit()
+        except IntegrityError:  # another process took the same code a moment ago
+            db.rollback()
+            continue
+        return live, secret
+    raise RuntimeError("no free join code after 20 tries")
+
+
+def find(db: Session, code: str) -> LiveSession | None:
+    return db.scalar(select(LiveSession).where(LiveSession.code == code))
+
+
+def is_expired(live: LiveSession, max_idle: datetime.timedelta) -> bool:
+    return live.touched_at < utcnow() - max_idle
+
+
+def poll_state(db: Session, code: str) -> tuple[int, str, int, datetime.datetime] | None:
+    """What pupils' pages poll: (version, phase, position, touched_at), one indexed read."""
+    row = db.execute(select(LiveSession.version, LiveSession.phase, LiveSession.position,
+                            LiveSession.touched_at).where(LiveSession.code == code)).first()
+    return tuple(row) if row else None
+
+
+def _touch(db: Session, live: LiveSession, *conditions) -> bool:
+    """Count one more join, answer or removal, if the session still meets `conditions`."""
+    statement = (update(LiveSession)
+                 .where(LiveSession.id == live.id, *conditions)
+                 .values(activity=LiveSession.activity + 1, touched_at=utcnow()))
+    return db.execute(statement).rowcount == 1
+
+
+def join(db: Session, live: LiveSession,
+         choose: Callable[..., str] = pseudonyms.choose) -> tuple[Participant, str]:
+    """A new participant with a pseudonym free in this session, and their browser's token."""
+    if live.phase == FINISHED:
+        raise Problem(410, "finished")
+    token = codes.new_secret()
+    for _ in range(10):
+        taken = set(db.scalars(select(Participant.pseudonym)
+                               .where(Participant.session_id == live.id)))
+        if len(taken) >= MAX_PARTICIPANTS:
+            raise Problem(409, "full")
+        participant = Participant(session_id=live.id, token_digest=codes.digest(token),
+                                  pseudonym=choose(taken))
+        db.add(participant)
+        try:
+            db.flush()
+        except IntegrityError:  # someone joining at the same moment got that pseudonym
+            db.rollback()
+            continue
+        if not _touch(db, live, LiveSession.phase != FINISHED):
+            db.rollback()
+            raise Problem(410, "finished")
+        db.commit()
+        return participant, token
+    raise Problem(409, "full")
+
+
+def participant(db: Session, live: LiveSession, token: str | None) -> Participant | None:
+    if not token:
+        return None
+    found = db.scalar(select(Participant).where(
+        Participant.token_digest == codes.digest(token)))
+    return found if found is not None and found.session_id == live.id else None
+
+
+def current_question(live: LiveSession, module: Module) -> Question | None:
+    if live.phase not in (QUESTION, REVEAL):
+        return None
+    return module.quiz.questions[min(live.position, len(module.quiz.questions) - 1)]
+
+
+def read_choice(question: Question, values: list[str]) -> frozenset[str]:
+    """The chosen option ids, or Problem(400) for none, unknown ones, or too many."""
+    chosen = frozenset(v for v in values if v)
+    if not chosen:
+        raise Problem(400, "empty")
+    if any(question.option(v) is None for v in chosen):
+        raise Problem(400, "invalid")
+    if not question.multiple and len(chosen) > 1:
+        raise Problem(400, "invalid")
+    return chosen
+
+
+def answer(db: Session, live: LiveSession, who: Participant, module: Module,
+           question_id: str, values: list[str]) -> bool:
+    """Record an answer; False when this participant had already answered (a no-op).
+
+    The answer, its anonymous counters (pont.quizzes.stats) and the session's activity are
+    committed together, so an answer is counted once or not at all.
+    """
+    if live.phase == FINISHED:
+        raise Problem(410, "finished")
+    if who.removed:
+        raise Problem(403, "removed")
+    question = current_question(live, module)
+    if live.phase != QUESTION or question is None or question.id != question_id:
+        raise Problem(409, "closed")
+    chosen = read_choice(question, values)
+    already = select(LiveAnswer.id).where(LiveAnswer.participant_id == who.id,
+                                          LiveAnswer.question == question_id)
+    if db.scalar(already) is not None:
+        return False
+    entry = Answer(question, chosen)
+    db.add(LiveAnswer(session_id=live.id, participant_id=who.id, question=question_id,
+                      options=" ".join(sorted(chosen)), right=entry.right))
+    try:
+        db.flush()
+    except IntegrityError:  # the same answer sent twice at once: the first one counts
+        db.rollback()
+        return False
+    if not _touch(db, live, LiveSession.version == live.version):
+        db.rollback()
+        raise Problem(409, "closed")
+    stats.record(db, module, Submission(answers={question_id: entry}))  # commits
+    return True
+
+
+def step(db: Session, live: LiveSession, module: Module, action: str, seen_version: int) -> bool:
+    """Apply the teacher's action; False (a no-op) when the form was older than the state."""
+    if seen_version != live.version:
+        return False
+    last = len(module.quiz.questions) - 1
+    phase, position = live.phase, live.position
+    if action == "start" and phase == LOBBY:
+        target = (QUESTION, 0)
+    elif action == "reveal" and phase == QUESTION:
+        target = (REVEAL, position)
+    elif action == "next" and phase in (QUESTION, REVEAL) and position < last:
+        target = (QUESTION, position + 1)
+    elif action == "finish" and phase != FINISHED:
+        target = (FINISHED, position)
+    elif phase == FINISHED:
+        raise Problem(410, "finished")
+    else:
+        raise Problem(409, "not-now")
+    done = db.execute(
+        update(LiveSession)
+        .where(LiveSession.id == live.id, LiveSession.version == seen_version)
+        .values(phase=target[0], position=target[1], version=LiveSession.version + 1,
+                touched_at=utcnow())
+    ).rowcount == 1
+    db.commit()
+    return done
+
+
+def remove(db: Session, live: LiveSession, participant_id: int) -> None:
+    """Take a participant off the session and its results; their browser cannot answer again.
+
+    Answers already added to the anonymous quiz counters stay there: they cannot be told apart.
+    """
+    if live.phase == FINISHED:
+        raise Problem(410, "finished")
+    who = db.get(Participant, participant_id)
+    if who is None or who.session_id != live.id:
+        raise Problem(404, "no-participant")
+    if who.removed:
+        return
+    who.removed = True
+    db.execute(delete(LiveAnswer).where(LiveAnswer.participant_id == who.id))
+    _touch(db, live)
+    db.commit()
+
+
+def roster(db: Session, live: LiveSession) -> list[Participant]:
+    return list(db.scalars(select(Participant)
+                           .where(Participant.session_id == live.id, Participant.removed.is_(False))
+                           .order_by(Participant.joined_at, Participant.id)))
+
+
+def headcount(db: Session, live: LiveSession) -> int:
+    return db.scalar(select(func.count()).select_from(Participant).where(
+        Participant.session_id == live.id, Participant.removed.is_(False))) or 0
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Answers to one question: how many, how many right, and per option."""
+
+    answered: int
+    right: int
+    options: dict[str, int]
+
+    def share(self, count: int) -> int:
+        return round(100 * count / self.answered) if self.answered else 0
+
+
+def tally(db: Session, live: LiveSession, question: Question) -> Tally:
+    rows = db.execute(
+        select(LiveAnswer.options, LiveAnswer.right, func.count())
+        .where(LiveAnswer.session_id == live.id, LiveAnswer.question == question.id)
+        .group_by(LiveAnswer.options, LiveAnswer.right)
+    ).all()
+    options: Counter[str] = Counter({o.id: 0 for o in question.options})
+    answered = right = 0
+    for chosen, is_right, count in rows:
+        answered += count
+        right += count if is_right else 0
+        for option_id in chosen.split():
+            options[option_id] += count
+    return Tally(answered, right, dict(options))
+
+
+def mine(db: Session, who: Participant, question_id: str) -> frozenset[str] | None:
+    chosen = db.scalar(select(LiveAnswer.options).where(
+        LiveAnswer.participant_id == who.id, LiveAnswer.question == question_id))
+    return frozenset(chosen.split()) if chosen is not None else None
+
+
+def summary(db: Session, live: LiveSession, module: Module) -> list[tuple[Question, Tally]]:
+    """Per question, how many answered and how many were right: the class, never a pupil."""
+    rows = db.execute(
+        select(LiveAnswer.question, func.count(),
+               func.sum(case((LiveAnswer.right.is_(True), 1), else_=0)))
+        .where(LiveAnswer.session_id == live.id)
+        .group_by(LiveAnswer.question)
+    ).all()
+    found = {question: (int(count), int(right or 0)) for question, count, right in rows}
+    return [(q, Tally(*found.get(q.id, (0, 0)), {})) for q in module.quiz.questions]

@@ -1,0 +1,352 @@
+"""Live class sessions: the teacher's screen, the pupils' pages and the JSON they poll.
+
+Every page works without JavaScript (forms and a refresh link); live.js polls the two JSON
+endpoints with `If-None-Match` and reloads only what changed. The polls are the hot path:
+a pupil's is one indexed read of four columns, and an unchanged state costs a 304.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import click
+import segno
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
+from markupsafe import Markup
+from sqlalchemy import select
+
+from ..content.model import Module
+from ..db import get_session
+from ..extensions import limiter
+from ..i18n import AUDIENCE_PATHS, localized_route
+from . import cleanup, codes, keys, pseudonyms, sessions
+from .models import FINISHED, LiveSession, utcnow
+from .sessions import Problem
+
+bp = Blueprint("live", __name__, cli_group="live")
+
+# The live pages of each language live under these paths (the cookie is scoped to them).
+ROOTS = {"fr": "/classe", "en": "/class"}
+NO_STORE = {"Cache-Control": "no-store"}
+
+MESSAGES = {
+    "no-code": _l("Type the code shown by your teacher."),
+    "malformed": _l("A join code has 6 letters and digits, like the one on the board. "
+                    "Please check it and type it again."),
+    "unknown": _l("No session has this code. Please check the code on the board and try again."),
+    "expired": _l("This session has expired: sessions are deleted a few hours after their last "
+                  "activity."),
+    "finished": _l("This session has ended. Thank you for taking part!"),
+    "not-joined": _l("You have not joined this session yet."),
+    "removed": _l("The teacher has removed you from this session."),
+    "not-teacher": _l("Only the browser that started this session can run it. If you started "
+                      "it, open it again in that same browser."),
+    "closed": _l("This question is closed: the teacher has moved on. Your answer was not "
+                 "recorded."),
+    "empty": _l("Choose an answer before sending it."),
+    "invalid": _l("This answer is not one of the options. Please choose again."),
+    "full": _l("This session is full."),
+    "not-now": _l("This step is not possible at this point of the session."),
+    "no-participant": _l("This participant is not in this session."),
+    "bad-action": _l("This action is not known."),
+    "gone": _l("The quiz of this session is no longer available."),
+}
+
+
+def library():
+    return current_app.extensions["pont_library"]
+
+
+def cookie_paths() -> list[str]:
+    return [f"/{lang}{root}" for lang, root in ROOTS.items()]
+
+
+def small_int(text: str | None) -> int | None:
+    """A form's number, or None for anything that is not 1 to 9 plain digits."""
+    return int(text) if text and len(text) < 10 and text.isascii() and text.isdigit() else None
+
+
+def load(code: str) -> LiveSession:
+    if not codes.is_well_formed(code):
+        raise Problem(404, "unknown")
+    live = sessions.find(get_session(), code)
+    if live is None:
+        raise Problem(404, "unknown")
+    if sessions.is_expired(live, cleanup.max_idle()):
+        raise Problem(410, "expired")
+    return live
+
+
+def module_for(live: LiveSession, lang: str) -> Module:
+    """The session's module in the viewer's language (or the one it was started in)."""
+    module = (library().module(lang, live.audience, live.module)
+              or library().module(live.lang, live.audience, live.module))
+    if module is None or module.quiz is None:
+        raise Problem(410, "gone")
+    return module
+
+
+def require_teacher(live: LiveSession) -> None:
+    if not codes.matches(keys.secret(keys.TEACHER, live.code), live.teacher_digest):
+        raise Problem(403, "not-teacher")
+
+
+def pupil_key() -> str:
+    """Rate limits for answers count per pupil, not per school network."""
+    token = keys.secret(keys.PUPIL, (request.view_args or {}).get("code", ""))
+    return f"pupil:{codes.digest(token)}" if token else get_remote_address()
+
+
+def remembered(role: str) -> list[LiveSession]:
+    """The sessions this browser joined or runs that still exist, most recent first."""
+    known = keys.codes(role)
+    if not known:
+        return []
+    found = {live.code: live for live in get_session().scalars(
+        select(LiveSession).where(LiveSession.code.in_(known)))}
+    idle = cleanup.max_idle()
+    return [found[code] for code in known
+            if code in found and not sessions.is_expired(found[code], idle)]
+
+
+@lru_cache(maxsize=512)
+def qr_svg(url: str, title: str) -> Markup:
+    svg = segno.make(url, error="m").svg_inline(
+        scale=1, title=title, omitsize=True, svgclass="qr", light="#fff")
+    return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
+
+
+def not_modified(etag: str) -> Response | None:
+    if etag in request.if_none_match:
+        response = Response(status=304)
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+    return None
+
+
+@bp.errorhandler(Problem)
+def problem(error: Problem):
+    if request.endpoint in ("live.pupil_state", "live.host_state"):
+        return jsonify(error=error.reason), error.status, NO_STORE
+    page = render_template("live/problem.html", reason=error.reason,
+                           message=MESSAGES[error.reason],
+                           code=(request.view_args or {}).get("code"))
+    return page, error.status, NO_STORE
+
+
+# Pupils ------------------------------------------------------------------------------------
+
+def render_join(lang: str, typed: str = "", reason: str | None = None, status: int = 200,
+                confirm: bool = False):
+    joined, hosting = remembered(keys.PUPIL), remembered(keys.TEACHER)
+    titles = {}
+    for live in joined + hosting:
+        module = (library().module(lang, live.audience, live.module)
+                  or library().module(live.lang, live.audience, live.module))
+        titles[live.code] = module.title if module else ""
+    page = render_template(
+        "live/join.html", typed=typed, error=MESSAGES[reason] if reason else None,
+        confirm=confirm, example=pseudonyms.label("blue-fox", lang),
+        joined=joined, hosting=hosting, titles=titles)
+    return page, status, NO_STORE
+
+
+@limiter.limit(lambda: current_app.config.get("LIVE_JOIN_LIMIT", "120 per minute"),
+               methods=["POST"])
+def join(lang: str):
+    """The join page: a pupil types the code and gets a pseudonym, never asked for a name."""
+    if request.method == "GET":
+        typed = codes.normalize(request.args.get("code", ""))[:20]
+        if codes.is_well_formed(typed):
+            return redirect(url_for("live.pupil", code=typed), 303)
+        return render_join(lang)
+    typed = request.form.get("code", "")[:40]
+    code = codes.normalize(typed)
+    if not code:
+        return render_join(lang, typed, "no-code", 400)
+    if not codes.is_well_formed(code):
+        return render_join(lang, typed, "malformed", 400)
+    db = get_session()
+    live = sessions.find(db, code)
+    if live is None:
+        return render_join(lang, typed, "unknown", 404)
+    if sessions.is_expired(live, cleanup.max_idle()):
+        return render_join(lang, typed, "expired", 410)
+    if live.phase == FINISHED:
+        return render_join(lang, typed, "finished", 410)
+    response = redirect(url_for("live.pupil", code=code), 303)
+    if sessions.participant(db, live, keys.secret(keys.PUPIL, code)) is None:
+        cleanup.purge_now_and_then(db)
+        _who, token = sessions.join(db, live)
+        keys.keep(response, keys.PUPIL, code, token, cookie_paths())
+    return response
+
+
+def render_pupil(live, module, who, lang, error=None, chosen=(), status=200):
+    db = get_session()
+    question = sessions.current_question(live, module)
+    page = render_template(
+        "live/pupil.html", live=live, module=module, question=question,
+        name=pseudonyms.label(who.pseudonym, lang),
+        mine=sessions.mine(db, who, question.id) if question else None,
+        summary=sessions.summary(db, live, module) if live.phase == FINISHED else None,
+        error=error, chosen=chosen, etag=str(live.version),
+        state_url=url_for("live.pupil_state", code=live.code))
+    return page, status, NO_STORE
+
+
+@limiter.limit(lambda: current_app.config.get("LIVE_ANSWER_LIMIT", "30 per minute"),
+               key_func=pupil_key, methods=["POST"])
+def pupil(lang: str, code: str):
+    """A pupil's page: the current question, their answer, the reveal, then the summary."""
+    if request.method == "GET" and codes.normalize(code) != code:
+        cleaned = codes.normalize(code)
+        if codes.is_well_formed(cleaned):  # typed by hand in the address bar
+            return redirect(url_for("live.pupil", code=cleaned), 301)
+    live = load(code)
+    module = module_for(live, lang)
+    db = get_session()
+    who = sessions.participant(db, live, keys.secret(keys.PUPIL, code))
+    if request.method == "POST":
+        if who is None:
+            raise Problem(403, "not-joined")
+        values = request.form.getlist("option")
+        try:
+            sessions.answer(db, live, who, module, request.form.get("question", ""), values)
+        except Problem as error:
+            if error.reason not in ("empty", "invalid"):
+                raise
+            return render_pupil(live, module, who, lang, MESSAGES[error.reason], values, 400)
+        return redirect(url_for("live.pupil", code=code), 303)
+    if who is None:
+        if live.phase == FINISHED:
+            raise Problem(410, "finished")
+        return render_join(lang, codes.spaced(code), confirm=True)
+    if who.removed:
+        raise Problem(403, "removed")
+    return render_pupil(live, module, who, lang)
+
+
+def pupil_state(lang: str, code: str):
+    """What pupils' pages poll: the session's version, phase and question; no cookie needed."""
+    if not codes.is_well_formed(code):
+        raise Problem(404, "unknown")
+    row = sessions.poll_state(get_session(), code)
+    if row is None:
+        raise Problem(404, "unknown")
+    version, phase, position, touched_at = row
+    if touched_at < utcnow() - cleanup.max_idle():
+        raise Problem(410, "expired")
+    etag = str(version)
+    response = not_modified(etag) or jsonify(etag=etag, phase=phase, position=position)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+# Teachers ----------------------------------------------------------------------------------
+
+@limiter.limit(lambda: current_app.config.get("LIVE_START_LIMIT", "30 per hour"),
+               methods=["POST"])
+def start(lang: str, audience: str, slug: str):
+    """The "Run with my class" page: a page of its own, so module pages stay cookie-free."""
+    module = library().module(lang, audience, slug)
+    if module is None or module.quiz is None:
+        abort(404)
+    db = get_session()
+    if request.method == "POST":
+        cleanup.purge_now_and_then(db)
+        live, secret = sessions.create(db, module, lang)
+        response = redirect(url_for("live.host", code=live.code), 303)
+        keys.keep(response, keys.TEACHER, live.code, secret, cookie_paths())
+        return response
+    running = [live for live in remembered(keys.TEACHER)
+               if (live.audience, live.module) == (audience, slug) and live.phase != FINISHED]
+    return render_template("live/start.html", module=module, running=running), 200, NO_STORE
+
+
+def host(lang: str, code: str):
+    """The teacher's screen, made for a projector; its forms pace the session."""
+    live = load(code)
+    require_teacher(live)
+    module = module_for(live, lang)
+    db = get_session()
+    if request.method == "POST":
+        action = request.form.get("action", "")
+        if action == "remove":
+            participant_id = small_int(request.form.get("participant"))
+            if participant_id is None:
+                raise Problem(404, "no-participant")
+            sessions.remove(db, live, participant_id)
+        elif action in sessions.ACTIONS:
+            seen = small_int(request.form.get("version"))
+            if seen is None:
+                raise Problem(400, "bad-action")
+            sessions.step(db, live, module, action, seen)
+        else:
+            raise Problem(400, "bad-action")
+        return redirect(url_for("live.host", code=code), 303)
+    question = sessions.current_question(live, module)
+    join_url = url_for("live.pupil", code=code, _external=True)
+    page = render_template(
+        "live/host.html", live=live, module=module, question=question,
+        tally=sessions.tally(db, live, question) if question else None,
+        roster=[(p.id, pseudonyms.label(p.pseudonym, lang)) for p in sessions.roster(db, live)],
+        summary=sessions.summary(db, live, module) if live.phase == FINISHED else None,
+        join_url=join_url, join_page=url_for("live.join", _external=True),
+        qr=qr_svg(join_url, str(_l("QR code to join the session"))),
+        state_url=url_for("live.host_state", code=code))
+    return page, 200, NO_STORE
+
+
+def host_state(lang: str, code: str):
+    """What the teacher's screen polls: counts of participants and answers."""
+    live = load(code)
+    require_teacher(live)
+    unchanged = not_modified(live.etag)
+    if unchanged:
+        return unchanged
+    db = get_session()
+    question = sessions.current_question(live, module_for(live, lang))
+    tally = sessions.tally(db, live, question) if question else None
+    response = jsonify(
+        etag=live.etag, phase=live.phase, position=live.position,
+        participants=sessions.headcount(db, live),
+        answered=tally.answered if tally else 0, options=tally.options if tally else {})
+    response.set_etag(live.etag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.cli.command("cleanup")
+def cleanup_command() -> None:
+    """Delete expired live sessions, their pseudonyms and answers (run it from cron)."""
+    count = cleanup.purge(get_session(), cleanup.max_idle())
+    click.echo(f"Deleted {count} expired live session(s).")
+
+
+localized_route(bp, ROOTS, join, methods=["GET", "POST"])
+localized_route(bp, {lang: f"{root}/<code>" for lang, root in ROOTS.items()}, pupil,
+                methods=["GET", "POST"])
+localized_route(bp, {"fr": "/classe/<code>/etat", "en": "/class/<code>/state"}, pupil_state)
+localized_route(bp, {"fr": "/classe/<code>/animer", "en": "/class/<code>/host"}, host,
+                methods=["GET", "POST"])
+localized_route(bp, {"fr": "/classe/<code>/animer/etat", "en": "/class/<code>/host/state"},
+                host_state)
+for _audience, _words in AUDIENCE_PATHS.items():
+    localized_route(bp, {"fr": f"/classe/nouvelle/{_words['fr']}/<slug>",
+                         "en": f"/class/new/{_words['en']}/<slug>"},
+                    start, methods=["GET", "POST"], defaults={"audience": _audience})
