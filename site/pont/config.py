@@ -18,6 +18,9 @@ class Defaults:
     DEFAULT_LANGUAGE = "fr"
     # Where the quick-exit button sends a visitor: a neutral, everyday page.
     QUICK_EXIT_URL = "https://www.google.com/"
+    # The site's public address (e.g. "https://pont.example.fr"), for absolute links to each
+    # language version; pages are cached per path, so it is never taken from the Host header.
+    PUBLIC_URL = ""
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 200 * 1024
     WTF_CSRF_TIME_LIMIT = None
