@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import case, delete, func, select, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -64,10 +65,15 @@ def is_expired(live: LiveSession, max_idle: datetime.timedelta) -> bool:
     return live.touched_at < utcnow() - max_idle
 
 
-def poll_state(db: Session, code: str) -> tuple[int, str, int, datetime.datetime] | None:
-    """What pupils' pages poll: (version, phase, position, touched_at), one indexed read."""
-    row = db.execute(select(LiveSession.version, LiveSession.phase, LiveSession.position,
-                            LiveSession.touched_at).where(LiveSession.code == code)).first()
+def poll_state(engine: Engine, code: str) -> tuple[int, str, int, datetime.datetime] | None:
+    """What pupils' pages poll: (version, phase, position, touched_at), one indexed read.
+
+    The hottest path of a class: a plain connection, no ORM session, no objects.
+    """
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(LiveSession.version, LiveSession.phase, LiveSession.position,
+                   LiveSession.touched_at).where(LiveSession.code == code)).first()
     return tuple(row) if row else None
 
 

@@ -244,7 +244,7 @@ def pupil_state(lang: str, code: str):
     """What pupils' pages poll: the session's version, phase and question; no cookie needed."""
     if not codes.is_well_formed(code):
         raise Problem(404, "unknown")
-    row = sessions.poll_state(get_session(), code)
+    row = sessions.poll_state(current_app.extensions["pont_engine"], code)
     if row is None:
         raise Problem(404, "unknown")
     version, phase, position, touched_at = row

@@ -1,0 +1,389 @@
+"""Live class sessions under load: N classes of 35 pupils against gunicorn, SQLite and PostgreSQL.
+
+Each class is one teacher and its pupils, simulated like the browsers they use: pupils load
+the join page, join with the code (CSRF token and cookies included), poll the state every
+2 s with If-None-Match, load their page when it changes and answer each question after a
+few seconds of thought; the teacher starts the session, polls the counts every 2 s, reloads
+the screen when they change and moves on every few seconds. Every request opens its own
+connection, as behind a reverse proxy. A probe fetches a static file every 100 ms: the
+baseline of the same run, on the same loaded server.
+
+The load is bounded (duration and classes) and stays on 127.0.0.1. The load generator
+shares the machine's cores with the server: compare figures within one run.
+
+Usage:
+  .venv/bin/python bench/live_load.py [--classes 1,25,50,100] [--seconds 60]
+      [--engines sqlite,postgresql] [--workers 4] [--threads 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HOST = "127.0.0.1"
+POSTGRES_URL = os.environ.get(
+    "PONT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PUPILS = 35
+POLL = 2.0
+QUESTION_SECONDS = 14
+REVEAL_SECONDS = 5
+TIMEOUT = 10.0
+MAX_CLASSES = 250
+
+CSRF = re.compile(rb'name="csrf_token" value="([^"]+)"')
+QUESTION = re.compile(rb'name="question" value="([^"]+)"')
+OPTION = re.compile(rb'name="option" value="([^"]+)"')
+VERSION = re.compile(rb'name="version" value="(\d+)"')
+CODE = re.compile(r"/([A-Z0-9]{6})/")
+
+
+@dataclass
+class Stats:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    examples: list[str] = field(default_factory=list)
+
+    def error(self, kind: str, what: str) -> None:
+        self.errors[kind] += 1
+        if len(self.examples) < 5:
+            self.examples.append(f"{kind}: {what}")
+
+
+class Client:
+    """One browser: a cookie jar and HTTP/1.1 requests, one connection each."""
+
+    def __init__(self, port: int, stats: Stats):
+        self.port, self.stats, self.cookies = port, stats, {}
+
+    async def request(self, kind: str, method: str, path: str, form: dict | None = None,
+                      headers: dict | None = None, expect: tuple[int, ...] = (200,)):
+        body = urllib.parse.urlencode(form, doseq=True).encode() if form is not None else b""
+        lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{self.port}", "Connection: close"]
+        if self.cookies:
+            lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        if form is not None:
+            lines += ["Content-Type: application/x-www-form-urlencoded",
+                      f"Content-Length: {len(body)}"]
+        lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+        raw = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+        started = time.perf_counter()
+        try:
+            reader, writer = await asyncio.wait_for(
+                asyncio.open_connection(HOST, self.port), TIMEOUT)
+            writer.write(raw)
+            data = await asyncio.wait_for(reader.read(), TIMEOUT)
+            writer.close()
+        except (OSError, asyncio.TimeoutError) as error:
+            self.stats.error(kind, type(error).__name__)
+            return None, {}, b""
+        self.stats.latencies[kind].append(time.perf_counter() - started)
+        head, _, content = data.partition(b"\r\n\r\n")
+        status_line, *header_lines = head.decode("latin-1").split("\r\n")
+        status = int(status_line.split()[1]) if status_line else 0
+        found = {}
+        for line in header_lines:
+            name, _, value = line.partition(":")
+            name, value = name.strip().lower(), value.strip()
+            if name == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key] = rest.split(";", 1)[0]
+            else:
+                found[name] = value
+        if status not in expect:
+            self.stats.error(kind, f"HTTP {status} for {method} {path}")
+        return status, found, content
+
+
+async def pupil(port, stats, code, end):
+    client = Client(port, stats)
+    await asyncio.sleep(random.uniform(0, 6))  # a class takes a few seconds to join
+    _, _, page = await client.request("join", "GET", "/fr/classe")
+    token = CSRF.search(page or b"")
+    if not token:
+        return
+    status, _, _ = await client.request("join", "POST", "/fr/classe",
+                                        {"code": code, "csrf_token": token.group(1).decode()},
+                                        expect=(303,))
+    if status != 303:
+        return
+    _, _, page = await client.request("page", "GET", f"/fr/classe/{code}")
+    etag, answered, tasks = None, set(), []
+
+    async def answer(page_bytes):
+        await asyncio.sleep(random.uniform(2, 9))
+        question, options = QUESTION.search(page_bytes), OPTION.findall(page_bytes)
+        csrf = CSRF.search(page_bytes)
+        if question and options and csrf and time.monotonic() < end:
+            form = {"question": question.group(1).decode(),
+                    "option": random.choice(options).decode(), "csrf_token": csrf.group(1).decode()}
+            # 303 on success; 409 when the teacher moved on while the pupil was thinking.
+            status, _, _ = await client.request("answer", "POST", f"/fr/classe/{code}", form,
+                                                expect=(303, 409))
+            if status == 303:
+                await client.request("page", "GET", f"/fr/classe/{code}")
+
+    await asyncio.sleep(random.uniform(0, POLL))
+    while time.monotonic() < end:
+        headers = {"If-None-Match": etag} if etag else {}
+        status, found, content = await client.request(
+            "poll", "GET", f"/fr/classe/{code}/etat", headers=headers, expect=(200, 304))
+        if status == 200:
+            etag = found.get("etag")
+            state = json.loads(content)
+            _, _, page = await client.request("page", "GET", f"/fr/classe/{code}")
+            key = state["position"]
+            if state["phase"] == "question" and key not in answered and page:
+                answered.add(key)
+                tasks.append(asyncio.create_task(answer(page)))
+        await asyncio.sleep(POLL)
+    for task in tasks:
+        task.cancel()
+
+
+async def teacher(port, stats, slug, end, start_delay, ready):
+    client = Client(port, stats)
+    await asyncio.sleep(start_delay)
+    start = f"/fr/classe/nouvelle/eleves/{slug}"
+    _, _, page = await client.request("teacher", "GET", start)
+    token = CSRF.search(page or b"")
+    if not token:
+        ready.set_result(None)
+        return
+    status, found, _ = await client.request("teacher", "POST", start,
+                                            {"csrf_token": token.group(1).decode()},
+                                            expect=(303,))
+    if status != 303:
+        ready.set_result(None)
+        return
+    code = CODE.search(found["location"]).group(1)
+    host = f"/fr/classe/{code}/animer"
+    ready.set_result(code)
+
+    async def poll_counts():
+        etag = None
+        while time.monotonic() < end:
+            headers = {"If-None-Match": etag} if etag else {}
+            status, found, _ = await client.request("teacher-poll", "GET", host + "/etat",
+                                                    headers=headers, expect=(200, 304))
+            if status == 200:
+                etag = found.get("etag")
+                await client.request("teacher", "GET", host)
+            await asyncio.sleep(POLL)
+
+    async def act(action):
+        _, _, page = await client.request("teacher", "GET", host)
+        version, token = VERSION.search(page or b""), CSRF.search(page or b"")
+        if version and token:
+            await client.request("teacher", "POST", host, {
+                "action": action, "version": version.group(1).decode(),
+                "csrf_token": token.group(1).decode()}, expect=(303,))
+
+    poller = asyncio.create_task(poll_counts())
+    await asyncio.sleep(8)  # pupils join
+    action = "start"
+    while time.monotonic() + QUESTION_SECONDS + REVEAL_SECONDS < end:
+        await act(action)
+        await asyncio.sleep(QUESTION_SECONDS)
+        await act("reveal")
+        await asyncio.sleep(REVEAL_SECONDS)
+        action = "next"
+    await act("finish")
+    await poller
+
+
+async def probe(port, stats, end):
+    client = Client(port, stats)
+    while time.monotonic() < end:
+        await client.request("static", "GET", "/static/pont.css")
+        await asyncio.sleep(0.1)
+
+
+async def run_classes(port: int, classes: int, seconds: float, slug: str):
+    stats = Stats()
+    started = time.monotonic()
+    end = started + seconds
+    jobs = [asyncio.create_task(probe(port, stats, end))]
+    ramp = min(10.0, seconds / 4)
+    for n in range(classes):
+        ready = asyncio.get_running_loop().create_future()
+        jobs.append(asyncio.create_task(
+            teacher(port, stats, slug, end, ramp * n / max(classes, 1), ready)))
+        jobs.append(asyncio.create_task(class_pupils(port, stats, ready, end)))
+    await asyncio.gather(*jobs)
+    return stats, time.monotonic() - started
+
+
+async def class_pupils(port, stats, ready, end):
+    code = await ready
+    if code:
+        await asyncio.gather(*(pupil(port, stats, code, end) for _ in range(PUPILS)))
+
+
+async def warm_up(port: int, slug: str) -> None:
+    """Let every worker load the content and compile its templates before measuring."""
+    stats = Stats()
+    clients = [Client(port, stats) for _ in range(8)]
+    for path in ("/fr/classe", f"/fr/classe/nouvelle/eleves/{slug}", "/fr/classe/CDF479/etat",
+                 "/static/pont.css"):
+        await asyncio.gather(*(c.request("warm", "GET", path, expect=(200, 404))
+                               for c in clients for _ in range(6)))
+    if stats.errors:
+        raise SystemExit(f"warm-up failed: {stats.examples}")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def report(engine: str, classes: int, stats: Stats, elapsed: float, verbose: bool) -> dict:
+    every = [v for kind, values in stats.latencies.items() if kind != "static"
+             for v in values]
+    row = {
+        "engine": engine, "classes": classes, "pupils": classes * PUPILS,
+        "requests": len(every), "rps": len(every) / elapsed,
+        "p50": percentile(every, .5) * 1000, "p99": percentile(every, .99) * 1000,
+        "poll_p99": percentile(stats.latencies["poll"], .99) * 1000,
+        "answer_p99": percentile(stats.latencies["answer"], .99) * 1000,
+        "static_p50": percentile(stats.latencies["static"], .5) * 1000,
+        "static_p99": percentile(stats.latencies["static"], .99) * 1000,
+        "errors": sum(stats.errors.values()), "answers": len(stats.latencies["answer"]),
+    }
+    print(f"{engine:10} {classes:4d} classes {row['pupils']:5d} pupils | "
+          f"{row['requests']:6d} req {row['rps']:7.1f} req/s | "
+          f"p50 {row['p50']:6.1f} ms p99 {row['p99']:7.1f} ms | "
+          f"poll p99 {row['poll_p99']:7.1f} answer p99 {row['answer_p99']:7.1f} | "
+          f"static p50 {row['static_p50']:5.1f} p99 {row['static_p99']:6.1f} | "
+          f"{row['answers']:5d} answers | errors {row['errors']}", flush=True)
+    if verbose:
+        for kind, values in sorted(stats.latencies.items()):
+            print(f"    {kind:13} {len(values):6d} req  p50 {percentile(values, .5) * 1000:6.1f}"
+                  f"  p99 {percentile(values, .99) * 1000:7.1f}  max {max(values) * 1000:7.1f}")
+    for example in stats.examples:
+        print("    e.g.", example)
+    return row
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def database(engine: str, work: Path):
+    """A throw-away database URL and a function that removes it."""
+    if engine == "sqlite":
+        return f"sqlite:///{work / 'live-bench.db'}", lambda: None
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"pont_bench_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with admin.connect() as connection:
+            connection.execute(text(
+                f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname='{name}'"))
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+    return POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}", drop
+
+
+def start_server(url: str, work: Path, workers: int, threads: int):
+    sys.path.insert(0, str(ROOT / "site"))
+    from pont import create_app
+
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})  # migrates once
+    app.extensions["pont_engine"].dispose()
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "PONT_SECRET_KEY": "bench",
+           "PONT_AUTO_MIGRATE": "0",
+           # Every simulated pupil comes from 127.0.0.1: per-address limits would block them.
+           "PONT_RATELIMIT_ENABLED": "0"}
+    command = [str(Path(sys.executable).with_name("gunicorn")), "-w", str(workers),
+               "-b", f"{HOST}:{port}", "--backlog", "4096", "--log-level", "warning",
+               "--error-logfile", str(work / "gunicorn.log"), "--chdir", str(ROOT / "site")]
+    if threads > 1:
+        command += ["-k", "gthread", "--threads", str(threads)]
+    server = subprocess.Popen(command + ["pont:create_app()"], env=env)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"http://{HOST}:{port}/static/pont.css", timeout=1).read()
+            return server, port
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise SystemExit(f"gunicorn did not start; see {work / 'gunicorn.log'}") from None
+            time.sleep(0.2)
+
+
+def raise_open_files_limit() -> None:
+    """Thousands of simulated browsers hold thousands of sockets at once."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))
+
+
+def main() -> None:
+    raise_open_files_limit()
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--classes", default="1,25,50,100")
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--module", default="cest-quoi-le-cyberharcelement")
+    parser.add_argument("--verbose", action="store_true", help="latencies per kind of request")
+    args = parser.parse_args()
+    counts = [int(n) for n in args.classes.split(",")]
+    if max(counts) > MAX_CLASSES or not 5 <= args.seconds <= 600:
+        raise SystemExit(f"at most {MAX_CLASSES} classes and 5 to 600 seconds per run")
+    print(f"{os.cpu_count()} cores; gunicorn -w {args.workers}"
+          f"{f' gthread --threads {args.threads}' if args.threads > 1 else ' (sync)'}; "
+          f"{PUPILS} pupils a class polling every {POLL:.0f} s; {args.seconds:.0f} s a run; "
+          "latencies in ms, static = a CSS file fetched every 100 ms during the same run")
+    for engine in args.engines.split(","):
+        work = Path(tempfile.mkdtemp(prefix="pont-live-bench-"))
+        try:
+            url, drop = database(engine, work)
+        except Exception as error:  # no PostgreSQL here: say so and go on
+            print(f"{engine}: skipped ({type(error).__name__}: {error})")
+            continue
+        server, port = start_server(url, work, args.workers, args.threads)
+        try:
+            time.sleep(2)
+            asyncio.run(warm_up(port, args.module))
+            for classes in counts:
+                stats, elapsed = asyncio.run(run_classes(port, classes, args.seconds,
+                                                         args.module))
+                report(engine, classes, stats, elapsed, args.verbose)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            drop()
+
+
+if __name__ == "__main__":
+    main()
