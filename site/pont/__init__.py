@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Flask
 
 from . import db, i18n, security, templating
-from .config import Defaults, from_environment
+from .config import ROOT, Defaults, from_environment
 from .extensions import babel, csrf, limiter
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("PONT_INSTANCE_PATH", str(ROOT / "instance")),
+        instance_relative_config=True,
+    )
     app.config.from_object(Defaults)
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(from_environment())
