@@ -311,7 +311,10 @@ def add(lang: str):
 
 def poster(lang: str, uai: str):
     school = school_or_404(uai)
-    link = url_for("reports.form", uai=school.uai, _external=True)
+    # The deployment's public address when it is configured: a poster outlives a request.
+    public = current_app.config.get("PUBLIC_URL", "").rstrip("/")
+    path = url_for("reports.form", uai=school.uai)
+    link = public + path if public else url_for("reports.form", uai=school.uai, _external=True)
     qr = segno.make(link, error="m")
     return render_template("reports/poster.html", school=school, link=link,
                            qr=qr.svg_data_uri(scale=10, border=4, dark="#000", light="#fff"))
@@ -348,8 +351,17 @@ def database_unavailable(error: DBAPIError):
                            resend=resend_fields()), 503, NO_STORE
 
 
+TOO_MANY_TRIES = _l("Too many wrong codes or secrets have been tried from this connection. "
+                    "For safety, please wait an hour and try again.")
+
+
 @bp.errorhandler(429)
 def too_many(error):
+    if request.endpoint in ("reports.follow", "reports.add"):
+        follow_form = forms.FollowForm(formdata=request.form, meta={"csrf": False})
+        kept = request.form.get("message", "") if request.endpoint == "reports.add" else ""
+        return render_template("reports/follow.html", form=follow_form, problem=TOO_MANY_TRIES,
+                               kept=kept), 429, NO_STORE
     return render_template("reports/not_sent.html", reason="rate", typed=typed_text(),
                            resend=resend_fields()), 429, NO_STORE
 
