@@ -11,11 +11,8 @@ import json
 import os
 import shutil
 import subprocess
-import sys
-import tempfile
-from pathlib import Path
 
-from page_vs_static import HERE, free_port, wait_for
+from server import HERE, gunicorn
 
 FLAGS = ("--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
          "--disable-background-networking --disable-component-update --disable-sync")
@@ -35,16 +32,7 @@ def main() -> None:
     chromium = shutil.which("chromium")
     if not chromium:
         raise SystemExit("Debian's chromium is needed: apt-get install chromium")
-    work = Path(tempfile.mkdtemp(prefix="pont-lh-"))
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{work / 'lh.db'}",
-           "PONT_SECRET_KEY": "bench", "BENCH_STATIC_DIR": str(work), "PONT_PUBLIC_URL": base}
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "-w", "2", "-b", f"127.0.0.1:{port}",
-         "--chdir", str(HERE), "--log-level", "warning", "wsgi_static:app"], env=env)
-    try:
-        wait_for(base + "/fr/")
+    with gunicorn() as (base, work):
         print(f"{'page':28} " + " ".join(f"{c:>14}" for c in CATEGORIES))
         for name, path in PAGES.items():
             out = work / "report.json"
@@ -66,10 +54,6 @@ def main() -> None:
                             node = item.get("node") or {}
                             print(f"      {node.get('selector', '')} {node.get('snippet', '')[:90]}"
                                   f" {node.get('explanation', '')[:300]}")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -8,35 +8,12 @@ Usage: .venv/bin/python bench/page_vs_static.py [--seconds 5] [--rounds 3]
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import tempfile
-import time
 import urllib.request
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=1).read()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"server did not answer at {url}")
+from server import gunicorn
 
 
 def wrk(url: str, seconds: int) -> tuple[float, str]:
@@ -55,16 +32,7 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
-    work = Path(tempfile.mkdtemp(prefix="pont-bench-"))
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{work / 'bench.db'}",
-           "BENCH_STATIC_DIR": str(work), "PONT_SECRET_KEY": "bench"}
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "-w", "2", "-b", f"127.0.0.1:{port}",
-         "--chdir", str(HERE), "--log-level", "warning", "wsgi_static:app"], env=env)
-    try:
-        wait_for(base + args.page)
+    with gunicorn() as (base, work):
         body = urllib.request.urlopen(base + args.page).read()
         (work / "page.html").write_bytes(body)
         static = base + "/bench-static/page.html"
@@ -81,10 +49,6 @@ def main() -> None:
             figures = ", ".join(f"{r:,.0f} req/s (p99 {p})" for r, p in runs)
             print(f"  {name:12} {figures}")
         print(f"  best module page / best static file = {best_page / best_static:.2f}")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
