@@ -164,3 +164,4 @@ def test_a_body_beyond_every_limit_gets_a_clear_413(app, client, school):
 def test_the_app_wide_limit_still_applies_elsewhere(client, school):
     response = client.post("/en/report/0759990B", data={"description": "x" * (13 * 1024 * 1024)})
     assert response.status_code == 413
+    assert "far too long to be taken" in text_of(response)

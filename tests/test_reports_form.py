@@ -90,7 +90,8 @@ def test_help_page_links_to_the_form(client):
 def test_school_link_opens_the_form_with_the_school_chosen(client, school, lang):
     response = client.get(PATHS[lang]["form"])
     assert response.status_code == 200
-    assert response.headers["Cache-Control"] == "no-store"
+    # Kept by the browser for its Back button (with what was typed), never by a shared cache.
+    assert response.headers["Cache-Control"] == "private, no-cache"
     page = response.get_data(as_text=True)
     assert SCHOOL_NAME in text_of(response)
     assert f'action="{PATHS[lang]["form"]}"' in page
@@ -128,7 +129,9 @@ def test_school_without_referent_says_so_instead_of_taking_reports(app, client, 
     page = text_of(response)
     assert "Lycée Jean-Exemple" in page and "3018" in page
     assert 'id="description"' not in response.get_data(as_text=True)
-    assert client.post(url, data=ANSWERS).status_code == 409
+    refused = client.post(url, data=ANSWERS)
+    assert refused.status_code == 409
+    assert ANSWERS["description"] in text_of(refused)  # given back to copy
     assert count_reports(app) == 0
 
 

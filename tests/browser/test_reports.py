@@ -224,3 +224,40 @@ def test_report_pages_at_320_px_and_in_print(app, client, browser, live_server):
         tab.unroute(f"{live_server}/__report_page__")
     context.close()
     assert failures == [], "\n".join(failures)
+
+
+def test_the_flow_works_without_javascript(app, browser, live_server):
+    add_school(app)
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    tab = context.new_page()
+    tab.goto(f"{live_server}{PATHS['fr']['form']}")
+    assert tab.locator("#contact_value").is_visible()  # nothing is hidden without JS
+    assert tab.locator("#other_kind").is_visible()
+    tab.check("#danger-unsure")
+    tab.check("#role-parent")
+    tab.check("#kinds-threats")
+    tab.fill("#description", "Des menaces sur WhatsApp contre mon fils.")
+    tab.check("#contact-email")
+    tab.fill("#contact_value", "parent@example.org")
+    tab.click('form[data-report-form] button[type="submit"]')
+    tab.wait_for_selector("#who-sees")
+    assert tab.locator(".report-danger.urgent").is_visible()  # "not sure" shows the numbers
+    tab.click("form[data-report-send] button.button:not([name])")
+    tab.wait_for_selector(".receipt-codes")
+    assert len(tab.locator(".receipt-codes code").all_inner_texts()) == 2
+    context.close()
+
+
+def test_the_back_button_brings_back_what_was_typed(app, site, live_server):
+    add_school(app)
+    site.goto(f"{live_server}{PATHS['en']['form']}")
+    site.check("#danger-no")
+    site.check("#role-witness")
+    site.check("#kinds-rumours")
+    site.fill("#description", "Rumours about a friend in a group chat.")
+    site.click('form[data-report-form] button[type="submit"]')
+    site.wait_for_selector("#who-sees")
+    site.go_back()
+    site.wait_for_selector("#description")
+    assert site.input_value("#description") == "Rumours about a friend in a group chat."
+    assert site.is_checked("#kinds-rumours")

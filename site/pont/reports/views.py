@@ -85,7 +85,9 @@ def school_or_404(uai: str) -> School:
 
 
 def not_ready(school: School):
-    return render_template("reports/not_ready.html", school=school), 409, NO_STORE
+    """The school cannot receive reports (yet): say so, and give back anything typed."""
+    typed = typed_text() if request.method == "POST" else []
+    return render_template("reports/not_ready.html", school=school, typed=typed), 409, NO_STORE
 
 
 def choices() -> dict:
@@ -125,8 +127,10 @@ def form(lang: str, uai: str):
     if request.method == "GET":
         if uai != school.uai:
             return redirect(url_for("reports.form", uai=school.uai), 301)
+        # Not no-store: the browser's Back button must bring this page back as it was filled
+        # in. It holds nothing but the form and its CSRF token.
         return render_template("reports/form.html", school=school, form=forms.ReportForm(),
-                               choices=choices()), 200, NO_STORE
+                               choices=choices()), 200, {"Cache-Control": "private, no-cache"}
     report_form = forms.ReportForm()
     if "edit" in request.form:
         return render_template("reports/form.html", school=school, form=report_form,
@@ -344,7 +348,10 @@ def typed_text() -> list[tuple[str, str]]:
 @bp.errorhandler(DBAPIError)
 def database_unavailable(error: DBAPIError):
     """The database failed: say so plainly, hold the text to copy, log nothing of it."""
-    get_session().rollback()
+    try:
+        get_session().rollback()
+    except DBAPIError:
+        pass  # the connection is gone: nothing to undo
     current_app.logger.error("report pages: database unavailable (%s: %s)",
                              type(error).__name__, type(getattr(error, "orig", None)).__name__)
     return render_template("reports/not_sent.html", reason="database", typed=typed_text(),
@@ -369,7 +376,9 @@ def too_many(error):
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(error):
     return render_template("reports/not_sent.html", reason="size", typed=[], resend=None,
-                           limits=upload_limits()), 413, NO_STORE
+                           limits=upload_limits(),
+                           screenshots=request.endpoint in ("reports.send", "reports.add")), \
+        413, NO_STORE
 
 
 def resend_fields() -> dict | None:
