@@ -67,15 +67,28 @@ class Stats:
 
 
 class Client:
-    """One browser: a cookie jar and HTTP/1.1 requests, one connection each."""
+    """One browser: a cookie jar and HTTP/1.1 requests.
+
+    With `keep_alive`, the connection is reused as browsers do (when the server keeps it
+    open); otherwise each request opens its own, as behind a reverse proxy.
+    """
+
+    keep_alive = False
 
     def __init__(self, port: int, stats: Stats):
         self.port, self.stats, self.cookies = port, stats, {}
+        self.connection: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+        self.busy = asyncio.Lock()  # one request at a time on a kept-alive connection
 
     async def request(self, kind: str, method: str, path: str, form: dict | None = None,
                       headers: dict | None = None, expect: tuple[int, ...] = (200,)):
+        async with self.busy:
+            return await self._request(kind, method, path, form, headers, expect)
+
+    async def _request(self, kind, method, path, form, headers, expect):
         body = urllib.parse.urlencode(form, doseq=True).encode() if form is not None else b""
-        lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{self.port}", "Connection: close"]
+        lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{self.port}",
+                 "Connection: " + ("keep-alive" if self.keep_alive else "close")]
         if self.cookies:
             lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
         if form is not None:
@@ -85,16 +98,19 @@ class Client:
         raw = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
         started = time.perf_counter()
         try:
-            reader, writer = await asyncio.wait_for(
-                asyncio.open_connection(HOST, self.port), TIMEOUT)
-            writer.write(raw)
-            data = await asyncio.wait_for(reader.read(), TIMEOUT)
-            writer.close()
-        except (OSError, asyncio.TimeoutError) as error:
+            try:
+                head, content = await asyncio.wait_for(self._exchange(raw), TIMEOUT)
+            except (ConnectionError, asyncio.IncompleteReadError):
+                if not self.connection:  # a fresh connection failed: a real error
+                    raise
+                # The server closed an idle kept-alive connection: retry on a new one.
+                self._close()
+                head, content = await asyncio.wait_for(self._exchange(raw), TIMEOUT)
+        except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError) as error:
+            self._close()
             self.stats.error(kind, type(error).__name__)
             return None, {}, b""
         self.stats.latencies[kind].append(time.perf_counter() - started)
-        head, _, content = data.partition(b"\r\n\r\n")
         status_line, *header_lines = head.decode("latin-1").split("\r\n")
         status = int(status_line.split()[1]) if status_line else 0
         found = {}
@@ -106,9 +122,32 @@ class Client:
                 self.cookies[key] = rest.split(";", 1)[0]
             else:
                 found[name] = value
+        if not self.keep_alive or found.get("connection", "").lower() == "close":
+            self._close()
         if status not in expect:
             self.stats.error(kind, f"HTTP {status} for {method} {path}")
         return status, found, content
+
+    async def _exchange(self, raw: bytes) -> tuple[bytes, bytes]:
+        if self.connection is None:
+            self.connection = await asyncio.open_connection(HOST, self.port)
+        reader, writer = self.connection
+        writer.write(raw)
+        head = (await reader.readuntil(b"\r\n\r\n"))[:-4]
+        length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+        if length:
+            content = await reader.readexactly(int(length.group(1)))
+        elif head.startswith(b"HTTP/1.1 304") or head.startswith(b"HTTP/1.1 204"):
+            content = b""
+        else:
+            content = await reader.read()
+            self._close()
+        return head, content
+
+    def _close(self) -> None:
+        if self.connection is not None:
+            self.connection[1].close()
+            self.connection = None
 
 
 async def pupil(port, stats, code, end):
@@ -271,7 +310,8 @@ def report(engine: str, classes: int, stats: Stats, elapsed: float, verbose: boo
           f"p50 {row['p50']:6.1f} ms p99 {row['p99']:7.1f} ms | "
           f"poll p99 {row['poll_p99']:7.1f} answer p99 {row['answer_p99']:7.1f} | "
           f"static p50 {row['static_p50']:5.1f} p99 {row['static_p99']:6.1f} | "
-          f"{row['answers']:5d} answers | errors {row['errors']}", flush=True)
+          f"{row['answers']:5d} answers | errors {row['errors']} | "
+          f"load avg {os.getloadavg()[0]:.1f}", flush=True)
     if verbose:
         for kind, values in sorted(stats.latencies.items()):
             print(f"    {kind:13} {len(values):6d} req  p50 {percentile(values, .5) * 1000:6.1f}"
@@ -279,6 +319,20 @@ def report(engine: str, classes: int, stats: Stats, elapsed: float, verbose: boo
     for example in stats.examples:
         print("    e.g.", example)
     return row
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time used so far by a process and its children that are still running (Linux)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def free_port() -> int:
@@ -323,7 +377,8 @@ def start_server(url: str, work: Path, workers: int, threads: int):
                "-b", f"{HOST}:{port}", "--backlog", "4096", "--log-level", "warning",
                "--error-logfile", str(work / "gunicorn.log"), "--chdir", str(ROOT / "site")]
     if threads > 1:
-        command += ["-k", "gthread", "--threads", str(threads)]
+        command += ["-k", "gthread", "--threads", str(threads), "--keep-alive", "5",
+                    "--worker-connections", "4000"]
     server = subprocess.Popen(command + ["pont:create_app()"], env=env)
     deadline = time.monotonic() + 30
     while True:
@@ -352,12 +407,14 @@ def main() -> None:
     parser.add_argument("--classes", default="1,25,50,100")
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--engines", default="sqlite,postgresql")
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8,
+                        help="more than 1: gthread workers, and browsers keep connections open")
     parser.add_argument("--module", default="cest-quoi-le-cyberharcelement")
     parser.add_argument("--verbose", action="store_true", help="latencies per kind of request")
     args = parser.parse_args()
     counts = [int(n) for n in args.classes.split(",")]
+    Client.keep_alive = args.threads > 1
     if max(counts) > MAX_CLASSES or not 5 <= args.seconds <= 600:
         raise SystemExit(f"at most {MAX_CLASSES} classes and 5 to 600 seconds per run")
     print(f"{os.cpu_count()} cores; gunicorn -w {args.workers}"
@@ -376,9 +433,13 @@ def main() -> None:
             time.sleep(2)
             asyncio.run(warm_up(port, args.module))
             for classes in counts:
+                server_cpu, own_cpu = cpu_seconds(server.pid), time.process_time()
                 stats, elapsed = asyncio.run(run_classes(port, classes, args.seconds,
                                                          args.module))
                 report(engine, classes, stats, elapsed, args.verbose)
+                print(f"    CPU seconds: server {cpu_seconds(server.pid) - server_cpu:.1f}, "
+                      f"load generator {time.process_time() - own_cpu:.1f}, "
+                      f"in {elapsed:.0f} s on {os.cpu_count()} cores")
         finally:
             server.terminate()
             server.wait(timeout=30)
