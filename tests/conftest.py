@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 
 from pont import create_app
 from pont.db import Base
+from pont.extensions import limiter
 
 POSTGRES_URL = os.environ.get(
     "PONT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -83,6 +84,14 @@ def _clean_tables(request):
     with engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _limiter_as_found():
+    """One Limiter object serves every app of the run: a test that turns it on must not leak."""
+    enabled = limiter.enabled
+    yield
+    limiter.enabled = enabled
 
 
 @pytest.fixture

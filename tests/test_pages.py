@@ -162,7 +162,7 @@ def test_unknown_pages_are_404_in_the_right_language(client, url, lang):
 def test_security_headers(client):
     headers = client.get("/fr/").headers
     assert "default-src 'self'" in headers["Content-Security-Policy"]
-    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Referrer-Policy"] == "same-origin"
     assert headers["X-Content-Type-Options"] == "nosniff"
 
 
@@ -188,3 +188,15 @@ def test_french_catalogue_is_complete():
     untranslated = [m.id for m in catalog if m.id and (
         m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string))]
     assert untranslated == []
+
+
+def test_behind_a_proxy_the_client_address_is_the_forwarded_one(app_config):
+    from flask import request
+
+    from pont import create_app
+
+    proxied = create_app({**app_config, "PROXY_COUNT": 1})
+    proxied.add_url_rule("/_ip", "ip", lambda: request.remote_addr)
+    seen = proxied.test_client().get("/_ip", headers={"X-Forwarded-For": "203.0.113.9"},
+                                     environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    assert seen.get_data(as_text=True) == "203.0.113.9"

@@ -27,6 +27,8 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     RATELIMIT_STORAGE_URI = "memory://"
+    # How many reverse proxies stand in front of the app (0: none). See security.py.
+    PROXY_COUNT = 0
     RATELIMIT_HEADERS_ENABLED = True
 
 

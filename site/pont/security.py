@@ -1,6 +1,11 @@
-"""Response headers: nothing from another host, no referrer, no framing."""
+"""Response headers: nothing from another host, no referrer to other sites, no framing.
+
+`same-origin`, not `no-referrer`: over HTTPS, Flask-WTF's CSRF check requires a same-site
+Referer on every POST, while other sites still learn nothing of the page a reader came from.
+"""
 
 from flask import Flask, Response
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -10,10 +15,16 @@ CSP = (
 
 
 def init_app(app: Flask) -> None:
+    if app.config.get("PROXY_COUNT"):
+        # Behind N reverse proxies: trust their X-Forwarded-* headers, so rate limits see
+        # each client's address instead of the proxy's.
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
     @app.after_request
     def headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
