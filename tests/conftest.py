@@ -78,7 +78,8 @@ def app(app_config):
 def _clean_tables(request):
     """Empty every table after each test that used the app."""
     yield
-    if "app" not in request.fixturenames:
+    # Tests sharing a module-scoped data set (marked `keeps_data`) leave it to that fixture.
+    if "app" not in request.fixturenames or request.node.get_closest_marker("keeps_data"):
         return
     engine = request.getfixturevalue("app").extensions["pont_engine"]
     with engine.begin() as connection:
@@ -104,6 +105,6 @@ def runner(app):
     return app.test_cli_runner()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def library(app):
     return app.extensions["pont_library"]

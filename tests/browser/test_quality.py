@@ -1,11 +1,13 @@
 """Quality gates on every public page, in a real browser.
 
-The crawl starts at /fr/ and /en/ and follows every internal link. Each gate checks all pages
-and fails once, listing every page with the rule it broke.
+The crawl starts at /fr/ and /en/ (plus a live session's pages and a school's report pages)
+and follows every internal link. Each gate checks all pages and fails once, listing every page
+with the rule it broke.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -13,26 +15,75 @@ from pathlib import Path
 
 import pytest
 
+from pont.db import Base
+
 from ..crawl import crawl
+from ..reports_helpers import PATHS, add_school
 from .axe import WCAG, _axe
+
+pytestmark = pytest.mark.keeps_data
 
 PAGE_BUDGET = 50 * 1024  # bytes transferred, HTML + CSS + JS + images + fonts
 WIDTH = 320
 
 
+LIVE = {"fr": ("/fr/classe/nouvelle/eleves/{slug}", "/fr/classe/{code}/animer", "/fr/classe"),
+        "en": ("/en/class/new/pupils/{slug}", "/en/class/{code}/host", "/en/class")}
+
+
+def start_live_session(client, library) -> list[str]:
+    """A teacher starts a session and a pupil joins it (one cookie jar plays both)."""
+    module = library.audience("fr", "pupils")[0]
+    start, host, join = LIVE["fr"]
+    response = client.post(start.format(slug=module.slug))
+    code = re.search(r"/([A-Z0-9]{6})/", response.headers["Location"]).group(1)
+    page = client.get(host.format(code=code)).get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    client.post(host.format(code=code), data={"action": "next", "version": version})
+    assert client.post(join, data={"code": code}).status_code == 303
+    return [url.format(code=code, slug=module.slug) for lang in ("fr", "en")
+            for url in (LIVE[lang][1], f"{LIVE[lang][2]}/{{code}}", LIVE[lang][0])]
+
+
 @pytest.fixture(scope="module")
-def pages(app):
-    result = crawl(app.test_client(), ["/fr/", "/en/"])
+def crawled(app, library):
+    """Every page reachable from /fr/ and /en/, plus a live session's and a school's pages."""
+    add_school(app)
+    client = app.test_client()
+    seeds = ["/fr/", "/en/", *start_live_session(client, library),
+             PATHS["fr"]["form"], PATHS["en"]["form"], PATHS["fr"]["poster"],
+             PATHS["en"]["poster"], PATHS["fr"]["find"] + "?q=tilleuls"]
+    result = crawl(client, seeds)
     assert result.broken == [], "\n".join(result.broken)
     found = result.html_pages()
-    assert len(found) >= 20
-    return found
+    assert len(found) >= 60
+    cookies = [{"name": "pont_live", "value": client.get_cookie("pont_live", path=path).value,
+                "url": f"http://127.0.0.1{path}"} for path in ("/fr/classe", "/en/class")
+               if client.get_cookie("pont_live", path=path)]
+    yield found, cookies
+    with app.extensions["pont_engine"].begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
 
 
 @pytest.fixture(scope="module")
-def shared_page(browser, live_server):
+def pages(crawled):
+    return crawled[0]
+
+
+def new_context(browser, live_server, crawled, **options):
+    """A browser context holding the crawl's cookies, so the live pages open as they did."""
+    context = browser.new_context(**options)
+    port = live_server.rsplit(":", 1)[1]
+    context.add_cookies([{**c, "url": c["url"].replace("127.0.0.1", f"127.0.0.1:{port}")}
+                         for c in crawled[1]])
+    return context
+
+
+@pytest.fixture(scope="module")
+def shared_page(browser, live_server, crawled):
     """One browser tab for all pages: far faster than a tab per page."""
-    context = browser.new_context(viewport={"width": 1024, "height": 800})
+    context = new_context(browser, live_server, crawled, viewport={"width": 1024, "height": 800})
     page = context.new_page()
     yield page
     context.close()
@@ -123,8 +174,8 @@ def test_keyboard_reaches_every_interactive_element_with_visible_focus(pages, sh
     assert failures == [], "\n".join(failures)
 
 
-def test_small_screens_and_print(pages, browser, live_server):
-    context = browser.new_context(viewport={"width": WIDTH, "height": 640})
+def test_small_screens_and_print(pages, browser, live_server, crawled):
+    context = new_context(browser, live_server, crawled, viewport={"width": WIDTH, "height": 640})
     tab = context.new_page()
     failures: list[str] = []
     for page in pages:
