@@ -194,3 +194,19 @@ def test_readability_prefers_short_sentences():
             "d'enseignement secondaire procède systématiquement à l'information préalable.")
     assert readability(easy, "fr") > readability(hard, "fr")
     assert readability("The cat sleeps. We play.", "en") > 80
+
+
+def test_true_false_options_read_in_the_file_language(tree):
+    for lang in ("fr", "en"):
+        path = tree / lang / "pupils" / "sample.quiz.toml"
+        text = path.read_text(encoding="utf-8")
+        text = text.replace('kind = "single"', 'kind = "truefalse"')
+        text = text.replace('id = "a"\n  text = "Oui"', 'id = "true"')
+        text = text.replace('id = "b"\n  text = "Non"', 'id = "false"')
+        path.write_text(text, encoding="utf-8")
+    library, errors = load(tree)
+    assert errors == []
+    fr = library.module("fr", "pupils", "sample").quiz.questions[0]
+    en = library.module("en", "pupils", "sample").quiz.questions[0]
+    assert [o.text for o in fr.options] == ["Vrai", "Faux"]
+    assert [o.text for o in en.options] == ["True", "False"]

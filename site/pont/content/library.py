@@ -50,6 +50,9 @@ QUESTION_FIELDS = {
 }
 OPTION_FIELDS = {"id": str, "text": str, "correct": bool, "feedback": str}
 
+# A true/false option may leave out its text: it reads "True" or "False" in the file's language.
+TRUE_FALSE = {"fr": {"true": "Vrai", "false": "Faux"}, "en": {"true": "True", "false": "False"}}
+
 TYPE_NAMES = {str: "text", int: "a whole number", list: "a list", bool: "true or false",
               datetime.date: "a date (YYYY-MM-DD)"}
 
@@ -158,6 +161,8 @@ def _quiz(path: Path, lang: str, contacts: dict, errors: Errors) -> Quiz | None:
                     opt, OPTION_FIELDS, required, oblock, path, errors, oline):
                 continue
             oid, option_text = opt["id"], opt.get("text", "")
+            if not option_text and kind == "truefalse":
+                option_text = TRUE_FALSE[lang].get(oid, "")
             if oid in seen_ids:
                 errors.add(path, oline + key_line(oblock, "id") - 1,
                            f"question '{qid}': duplicate option id '{oid}'")
