@@ -43,10 +43,8 @@ def live_server(app):
     thread.join(timeout=5)
 
 
-@pytest.fixture
-def site(live_server, page):
-    """A page that fails the test on any request to another host."""
-    foreign: list[str] = []
+def foreign_guard(live_server: str, foreign: list[str]):
+    """A route handler that lets requests to the site through and records any other one."""
 
     def guard(route):
         if route.request.url.startswith(live_server):
@@ -55,7 +53,14 @@ def site(live_server, page):
             foreign.append(route.request.url)
             route.abort()
 
-    page.route("**/*", guard)
+    return guard
+
+
+@pytest.fixture
+def site(live_server, page):
+    """A page that fails the test on any request to another host."""
+    foreign: list[str] = []
+    page.route("**/*", foreign_guard(live_server, foreign))
     page.foreign_requests = foreign
     yield page
     assert foreign == [], f"requests to other hosts: {foreign}"

@@ -20,6 +20,7 @@ from pont.db import Base
 from ..crawl import crawl
 from ..reports_helpers import PATHS, add_school
 from .axe import WCAG, _axe
+from .conftest import foreign_guard
 
 pytestmark = pytest.mark.keeps_data
 
@@ -101,17 +102,10 @@ def test_axe_no_request_to_other_hosts_and_weight(pages, shared_page, live_serve
         loaded: list = []
         foreign: list[str] = []
 
-        def guard(route):
-            if route.request.url.startswith(live_server):
-                route.continue_()
-            else:
-                foreign.append(route.request.url)
-                route.abort()
-
         def finished(request):
             loaded.append(request)
 
-        shared_page.route("**/*", guard)
+        shared_page.route("**/*", foreign_guard(live_server, foreign))
         shared_page.on("requestfinished", finished)
         # A fresh load, no cache: count every byte a first visit costs, compressed as served.
         shared_page.context.clear_cookies()
