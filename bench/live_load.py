@@ -106,7 +106,7 @@ class Client:
                 # The server closed an idle kept-alive connection: retry on a new one.
                 self._close()
                 head, content = await asyncio.wait_for(self._exchange(raw), TIMEOUT)
-        except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError) as error:
+        except (OSError, TimeoutError, asyncio.IncompleteReadError) as error:
             self._close()
             self.stats.error(kind, type(error).__name__)
             return None, {}, b""
@@ -172,9 +172,10 @@ async def pupil(port, stats, code, end):
         if question and options and csrf and time.monotonic() < end:
             form = {"question": question.group(1).decode(),
                     "option": random.choice(options).decode(), "csrf_token": csrf.group(1).decode()}
-            # 303 on success; 409 when the teacher moved on while the pupil was thinking.
+            # 303 on success; 409 when the teacher moved on while the pupil was thinking,
+            # 410 when the session ended meanwhile: the right answers to late pupils.
             status, _, _ = await client.request("answer", "POST", f"/fr/classe/{code}", form,
-                                                expect=(303, 409))
+                                                expect=(303, 409, 410))
             if status == 303:
                 await client.request("page", "GET", f"/fr/classe/{code}")
 
@@ -362,14 +363,16 @@ def database(engine: str, work: Path):
     return POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}", drop
 
 
-def start_server(url: str, work: Path, workers: int, threads: int):
+def start_server(url: str, work: Path, workers: int, threads: int, content: str):
     sys.path.insert(0, str(ROOT / "site"))
     from pont import create_app
 
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})  # migrates once
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench",  # migrates once
+                      "CONTENT_DIR": content})
     app.extensions["pont_engine"].dispose()
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "PONT_SECRET_KEY": "bench",
+           "PONT_CONTENT_DIR": content,
            "PONT_AUTO_MIGRATE": "0",
            # Every simulated pupil comes from 127.0.0.1: per-address limits would block them.
            "PONT_RATELIMIT_ENABLED": "0"}
@@ -400,6 +403,53 @@ def raise_open_files_limit() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))
 
 
+NGINX = """
+worker_processes 1;
+user root;
+pid {work}/nginx.pid;
+error_log {work}/nginx-error.log warn;
+events {{ worker_connections 16384; }}
+http {{
+  access_log off;
+  proxy_cache_path {work}/cache levels=1:2 keys_zone=live:10m max_size=64m inactive=1m;
+  upstream app {{ server {host}:{app_port}; keepalive 64; }}
+  server {{
+    listen {host}:{port} backlog=4096;
+    keepalive_requests 100000;
+    proxy_http_version 1.1;
+    proxy_set_header Connection "";
+    proxy_set_header Host $http_host;
+    location ~ "^/(fr/classe|en/class)/[A-Z0-9]{{6}}/(etat|state)$" {{
+      proxy_pass http://app;
+      proxy_cache live;
+      proxy_cache_key $uri;
+      proxy_cache_lock on;
+    }}
+    location / {{ proxy_pass http://app; }}
+  }}
+}}
+"""
+
+
+def start_proxy(app_port: int, work: Path):
+    """nginx in front of gunicorn, answering the pupils' poll from a one-second cache."""
+    port = free_port()
+    (work / "nginx.conf").write_text(NGINX.format(work=work, host=HOST, app_port=app_port,
+                                                  port=port))
+    proxy = subprocess.Popen(["nginx", "-p", str(work), "-c", str(work / "nginx.conf"),
+                              "-g", "daemon off;"])
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            urllib.request.urlopen(f"http://{HOST}:{port}/static/pont.css", timeout=1).read()
+            return proxy, port
+        except OSError:
+            if time.monotonic() > deadline or proxy.poll() is not None:
+                proxy.kill()
+                raise SystemExit("nginx did not start") from None
+            time.sleep(0.1)
+
+
 def main() -> None:
     raise_open_files_limit()
     parser = argparse.ArgumentParser(description=__doc__,
@@ -411,13 +461,20 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8,
                         help="more than 1: gthread workers, and browsers keep connections open")
     parser.add_argument("--module", default="cest-quoi-le-cyberharcelement")
+    parser.add_argument("--content", default=str(ROOT / "content"),
+                        help="content folder (e.g. a copy of the last commit's, while the "
+                             "working tree's is being edited)")
     parser.add_argument("--verbose", action="store_true", help="latencies per kind of request")
+    parser.add_argument("--proxy", action="store_true",
+                        help="put nginx in front (apt-get install nginx-light), the pupils' "
+                             "poll cached one second, as the README suggests for production")
     args = parser.parse_args()
     counts = [int(n) for n in args.classes.split(",")]
     Client.keep_alive = args.threads > 1
     if max(counts) > MAX_CLASSES or not 5 <= args.seconds <= 600:
         raise SystemExit(f"at most {MAX_CLASSES} classes and 5 to 600 seconds per run")
-    print(f"{os.cpu_count()} cores; gunicorn -w {args.workers}"
+    print(f"{os.cpu_count()} cores; {'nginx (1 worker) -> ' if args.proxy else ''}"
+          f"gunicorn -w {args.workers}"
           f"{f' gthread --threads {args.threads}' if args.threads > 1 else ' (sync)'}; "
           f"{PUPILS} pupils a class polling every {POLL:.0f} s; {args.seconds:.0f} s a run; "
           "latencies in ms, static = a CSS file fetched every 100 ms during the same run")
@@ -428,21 +485,30 @@ def main() -> None:
         except Exception as error:  # no PostgreSQL here: say so and go on
             print(f"{engine}: skipped ({type(error).__name__}: {error})")
             continue
-        server, port = start_server(url, work, args.workers, args.threads)
+        server = proxy = None
+        engine_name = engine
         try:
+            server, port = start_server(url, work, args.workers, args.threads, args.content)
+            if args.proxy:
+                proxy, port = start_proxy(port, work)
+                engine_name = f"{engine}+nginx"
             time.sleep(2)
             asyncio.run(warm_up(port, args.module))
             for classes in counts:
                 server_cpu, own_cpu = cpu_seconds(server.pid), time.process_time()
+                proxy_cpu = cpu_seconds(proxy.pid) if proxy else 0.0
                 stats, elapsed = asyncio.run(run_classes(port, classes, args.seconds,
                                                          args.module))
-                report(engine, classes, stats, elapsed, args.verbose)
-                print(f"    CPU seconds: server {cpu_seconds(server.pid) - server_cpu:.1f}, "
-                      f"load generator {time.process_time() - own_cpu:.1f}, "
+                report(engine_name, classes, stats, elapsed, args.verbose)
+                nginx = (f"nginx {cpu_seconds(proxy.pid) - proxy_cpu:.1f}, " if proxy else "")
+                print(f"    CPU seconds: gunicorn {cpu_seconds(server.pid) - server_cpu:.1f}, "
+                      f"{nginx}load generator {time.process_time() - own_cpu:.1f}, "
                       f"in {elapsed:.0f} s on {os.cpu_count()} cores")
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            for process in (proxy, server):
+                if process:
+                    process.terminate()
+                    process.wait(timeout=30)
             drop()
 
 

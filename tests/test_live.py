@@ -291,9 +291,13 @@ def test_a_visitor_who_has_not_joined_gets_a_join_button_not_a_seat(app, module)
 def test_the_pupil_poll_is_conditional(app, module):
     teacher, pupil = app.test_client(), app.test_client()
     code = start(teacher, module)
+    join(pupil, code)
     first = pupil.get(f"/fr/classe/{code}/etat")
     assert first.status_code == 200 and first.json["phase"] == "lobby"
     etag = first.headers["ETag"]
+    # The same for every pupil: a reverse proxy may share it for a second, browsers revalidate.
+    assert first.headers["Cache-Control"] == "public, max-age=0, s-maxage=1"
+    assert "Set-Cookie" not in first.headers and "Cookie" not in first.headers.get("Vary", "")
     same = pupil.get(f"/en/class/{code}/state", headers={"If-None-Match": etag})
     assert same.status_code == 304 and same.data == b""
     join(app.test_client(), code)  # a join does not change what pupils see

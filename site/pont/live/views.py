@@ -128,11 +128,16 @@ def qr_svg(url: str, title: str) -> Markup:
     return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
 
 
-def not_modified(etag: str) -> Response | None:
+# The pupils' poll is the same for every pupil of a session and reads no cookie, so a
+# reverse proxy may answer it for a second (see README, Deploying); browsers revalidate.
+SHARED_FOR_A_SECOND = "public, max-age=0, s-maxage=1"
+
+
+def not_modified(etag: str, cache_control: str) -> Response | None:
     if etag in request.if_none_match:
         response = Response(status=304)
         response.set_etag(etag)
-        response.headers["Cache-Control"] = "no-cache"
+        response.headers["Cache-Control"] = cache_control
         return response
     return None
 
@@ -251,9 +256,10 @@ def pupil_state(lang: str, code: str):
     if touched_at < utcnow() - cleanup.max_idle():
         raise Problem(410, "expired")
     etag = str(version)
-    response = not_modified(etag) or jsonify(etag=etag, phase=phase, position=position)
+    response = (not_modified(etag, SHARED_FOR_A_SECOND)
+                or jsonify(etag=etag, phase=phase, position=position))
     response.set_etag(etag)
-    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Cache-Control"] = SHARED_FOR_A_SECOND
     return response
 
 
@@ -316,7 +322,7 @@ def host_state(lang: str, code: str):
     """What the teacher's screen polls: counts of participants and answers."""
     live = load(code)
     require_teacher(live)
-    unchanged = not_modified(live.etag)
+    unchanged = not_modified(live.etag, "private, no-cache")
     if unchanged:
         return unchanged
     db = get_session()
