@@ -66,6 +66,14 @@ def test_any_value_in_any_field_of_the_form_is_never_a_server_error(client, scho
         assert payload not in page
 
 
+@pytest.mark.parametrize("link", ["http://[", "https://[::1", "www.a]b.fr", "https://[zz]/x"])
+def test_a_malformed_address_in_links_is_pointed_out_and_kept(client, school, link):
+    response = client.post(PATHS["en"]["form"], data={**ANSWERS, "links": f"https://ok.fr\n{link}"})
+    assert response.status_code == 400
+    assert "Line 2 is not a web address" in text_of(response)
+    assert link in html.unescape(response.get_data(as_text=True))
+
+
 @FUZZ
 @given(values=st.fixed_dictionaries({name: any_text for name in ("description", "other_kind",
                                                                   "place_detail")}))

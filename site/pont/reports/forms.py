@@ -108,6 +108,14 @@ def options(choices) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in choices]
 
 
+def safe_urlsplit(text: str):
+    """`urlsplit`, or None for what it refuses (an unclosed IPv6 bracket, say)."""
+    try:
+        return urlsplit(text)
+    except ValueError:
+        return None
+
+
 class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -162,7 +170,7 @@ class ReportForm(FlaskForm):
         links = []
         for number, line in enumerate(lines, start=1):
             candidate = line if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", line) else f"https://{line}"
-            parts = urlsplit(candidate) if " " not in candidate else None
+            parts = safe_urlsplit(candidate) if " " not in candidate else None
             if (parts is None or parts.scheme.lower() not in ("http", "https")
                     or "." not in (parts.hostname or "") or len(candidate) > 2000):
                 raise ValidationError(_l(
