@@ -25,6 +25,7 @@ import uuid
 from pathlib import Path
 
 from cryptography.fernet import Fernet
+
 from server import gunicorn
 
 UAI = "0759990B"

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from werkzeug.security import generate_password_hash
+
 from pont.extensions import limiter
 from pont.reports.models import Referent, School
 from pont.reports.schools import search_key
-from werkzeug.security import generate_password_hash
 
 SAMPLE_CSV = Path(__file__).parent / "fixtures" / "schools.csv"
 UAI = "0759990B"

@@ -181,7 +181,7 @@ def test_check_command_exit_code_and_report(tree):
 def test_real_content_passes_the_checker():
     report = check(Path(Defaults.CONTENT_DIR))
     assert report.errors == [], "\n".join(map(str, report.errors))
-    for (lang, audience), stats in report.stats.items():
+    for (_lang, audience), stats in report.stats.items():
         if stats["modules"]:
             assert stats["without_sources"] == 0
             if audience == "pupils":

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import func, select
+
 from pont import create_app
 from pont.reports.crypto import vault
 from pont.reports.models import Report
-from sqlalchemy import func, select
 
 from .reports_helpers import (
     ANSWERS,

@@ -11,6 +11,7 @@ import re
 import pytest
 
 from .axe import assert_no_violations
+from .conftest import foreign_guard
 
 WAIT = 10_000  # ms: pages poll every 2 s
 
@@ -19,13 +20,7 @@ WAIT = 10_000  # ms: pages poll every 2 s
 def contexts(browser, live_server):
     """Make browser contexts (separate cookie jars) that fail on any request to another host."""
     made, foreign = [], []
-
-    def guard(route):
-        if route.request.url.startswith(live_server):
-            route.continue_()
-        else:
-            foreign.append(route.request.url)
-            route.abort()
+    guard = foreign_guard(live_server, foreign)
 
     def new(**options):
         context = browser.new_context(**options)

@@ -22,7 +22,8 @@ def focused_is_visible(page) -> bool:
     """The focused element shows an outline or a box shadow (a visible focus ring)."""
     return page.evaluate("""() => {
         const s = getComputedStyle(document.activeElement);
-        return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
+        const outlined = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+        return outlined || s.boxShadow !== 'none';
     }""")
 
 

@@ -72,8 +72,9 @@ def _check_fields(meta: dict, fields: dict, required: set, text: str, path, erro
         if key not in fields:
             errors.add(path, line, f"unknown key '{key}' (allowed: {', '.join(sorted(fields))})")
             ok = False
-        elif not isinstance(value, fields[key]) or (fields[key] is int and isinstance(value, bool)) \
-                or (fields[key] is datetime.date and isinstance(value, datetime.datetime)):
+        elif (not isinstance(value, fields[key])
+              or (fields[key] is int and isinstance(value, bool))
+              or (fields[key] is datetime.date and isinstance(value, datetime.datetime))):
             errors.add(path, line, f"'{key}' must be {TYPE_NAMES[fields[key]]}")
             ok = False
         elif fields[key] is str and not value.strip():
@@ -320,7 +321,8 @@ def load(root: Path, build: LinkBuilder | None = None) -> tuple[Library, Errors]
         if not _check_fields(meta, LESSON_FIELDS, set(LESSON_FIELDS), text, path, errors):
             continue
         if (lang, "pupils", slug) not in found:
-            errors.add(path, 1, f"lesson plan for a pupil module that does not exist: pupils/{slug}")
+            errors.add(path, 1,
+                       f"lesson plan for a pupil module that does not exist: pupils/{slug}")
         rendered, plain = _body(body, body_line, contacts, lang, path, builder_for(lang), errors)
         library.lessons[(lang, slug)] = LessonPlan(
             lang=lang, slug=slug, title=meta["title"], duration=meta["duration"],

@@ -2,8 +2,8 @@
 
 from alembic import context
 
-from pont.db import Base
 from pont import models  # noqa: F401  (registers every table on Base.metadata)
+from pont.db import Base
 
 engine = context.config.attributes["engine"]
 
