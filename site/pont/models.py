@@ -3,3 +3,4 @@
 from .live.models import LiveAnswer, LiveSession, Participant  # noqa: F401
 from .quizzes.models import OptionCount, QuestionCount  # noqa: F401
 from .reports import models as report_models  # noqa: F401
+from .staff import models as staff_models  # noqa: F401

@@ -65,6 +65,9 @@ class Referent(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
+    # Copied into the staff session cookie at login; a new value (logout, new password)
+    # makes every cookie issued before it worthless.
+    session_token: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     school: Mapped[School] = relationship(back_populates="referents")
 
@@ -131,7 +134,7 @@ class ReportMessage(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"),
                                            index=True)
-    # "reporter" for now; "school" once referents can answer the reporter.
+    # "reporter" (the reporter's additions) or "school" (a referent's answer).
     author: Mapped[str] = mapped_column(String(16), default="reporter")
     body: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
