@@ -30,6 +30,11 @@ class Defaults:
     # How many reverse proxies stand in front of the app (0: none). See security.py.
     PROXY_COUNT = 0
     RATELIMIT_HEADERS_ENABLED = True
+    # Only staff sessions are permanent: a referent's browser left alone is logged out after
+    # this many seconds without a request (each request renews it).
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    # Days a closed case is kept, counted from its closing, before it is deleted.
+    CASE_RETENTION_DAYS = 365
 
 
 def from_environment() -> dict[str, object]:

@@ -72,7 +72,9 @@ def add_referent_command(uai: str, email: str, password: str) -> None:
             session.add(Referent(school=school, email=email, password_hash=hashed))
             message = f"{email} is now a referent of {school.name} ({school.town})."
         else:
+            # A new password logs the account out everywhere (see pont.staff.auth).
             referent.password_hash, referent.active = hashed, True
+            referent.session_token = None
             message = f"{email}: password changed, account active."
         session.commit()
     click.echo(message)

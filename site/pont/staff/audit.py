@@ -1,0 +1,52 @@
+"""The audit log: who read or changed which case, and when. Never what the case says."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..reports.models import Referent, Report
+from .models import AuditEntry
+
+ACTIONS = {
+    "login": _l("Logged in"),
+    "login_failed": _l("Failed login (wrong password or inactive account)"),
+    "logout": _l("Logged out"),
+    "dashboard_view": _l("Viewed the list of reports"),
+    "case_view": _l("Viewed the case"),
+    "evidence_view": _l("Viewed a screenshot"),
+    "export_print": _l("Opened the printable dossier"),
+    "export_file": _l("Downloaded the dossier"),
+    "status": _l("Changed the status"),
+    "steps": _l("Updated the protocol steps"),
+    "note": _l("Added an internal note"),
+    "reply": _l("Answered the reporter"),
+    "purge": _l("Deleted a closed case"),
+}
+
+
+def record(db: Session, action: str, referent: Referent | None = None,
+           report: Report | None = None, detail: str | None = None,
+           school_id: int | None = None) -> AuditEntry:
+    """Add an entry to the session; the caller commits with the change it describes."""
+    entry = AuditEntry(
+        action=action, detail=detail,
+        referent_id=referent.id if referent else None,
+        school_id=report.school_id if report else (
+            referent.school_id if referent else school_id),
+        report_id=report.id if report else None,
+        report_code=report.code if report else None,
+    )
+    db.add(entry)
+    return entry
+
+
+def trail(db: Session, report: Report) -> list[tuple[AuditEntry, str | None]]:
+    """A case's entries, oldest first, with the e-mail of who did each (None: account gone)."""
+    rows = db.execute(
+        select(AuditEntry, Referent.email)
+        .outerjoin(Referent, Referent.id == AuditEntry.referent_id)
+        .where(AuditEntry.report_id == report.id)
+        .order_by(AuditEntry.at, AuditEntry.id))
+    return [(entry, email) for entry, email in rows]
