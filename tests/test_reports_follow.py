@@ -116,7 +116,7 @@ def test_staff_notes_are_never_shown_to_the_reporter(app, client, school):
     page = text_of(follow(client, code, secret))
     assert "parents called" not in page
     assert "We have met your class." in page
-    assert "de la part de l'établissement" in page
+    assert "Réponse de l'établissement" in page
 
 
 @pytest.mark.parametrize("lang", LANGS)
