@@ -37,41 +37,18 @@ from .reports_helpers import (
     send,
     text_of,
 )
+from .staff_helpers import (
+    EMAIL,
+    OTHER_EMAIL,
+    OTHER_UAI,
+    PASSWORD,
+    STAFF,
+    log_in,
+    new_report,
+    url,
+)
 
-OTHER_UAI = "0750001A"
-EMAIL = f"referent-{UAI.lower()}@example.org"
-OTHER_EMAIL = f"referent-{OTHER_UAI.lower()}@example.org"
-PASSWORD = "a long passphrase"
-STAFF = {
-    "fr": {"login": "/fr/etablissement/connexion", "logout": "/fr/etablissement/deconnexion",
-           "dashboard": "/fr/etablissement/signalements",
-           "case": "/fr/etablissement/signalements/{code}", "status": "/statut",
-           "steps": "/etapes", "notes": "/notes", "reply": "/reponse",
-           "evidence": "/captures/{id}", "dossier": "/dossier", "zip": "/dossier.zip",
-           "purge": "/supprimer"},
-    "en": {"login": "/en/school/login", "logout": "/en/school/logout",
-           "dashboard": "/en/school/reports", "case": "/en/school/reports/{code}",
-           "status": "/status", "steps": "/steps", "notes": "/notes", "reply": "/reply",
-           "evidence": "/screenshots/{id}", "dossier": "/dossier", "zip": "/dossier.zip",
-           "purge": "/delete"},
-}
 LANGS = ["fr", "en"]
-
-
-def url(name: str, code: str = "", lang: str = "fr", **values) -> str:
-    paths = STAFF[lang]
-    if name in ("login", "logout", "dashboard", "case"):
-        return paths[name].format(code=code)
-    return paths["case"].format(code=code) + paths[name].format(**values)
-
-
-def log_in(client, email=EMAIL, password=PASSWORD, lang="fr"):
-    return client.post(url("login", lang=lang), data={"email": email, "password": password})
-
-
-def new_report(client, lang="fr", files=(), **changes) -> str:
-    code, _secret = receipt_codes(send(client, lang, files=files, **changes))
-    return code.replace("-", "")
 
 
 def new_report_with_secret(client, lang="fr", **changes) -> tuple[str, str]:

@@ -1,8 +1,8 @@
 """Quality gates on every public page, in a real browser.
 
-The crawl starts at /fr/ and /en/ (plus a live session's pages and a school's report pages)
-and follows every internal link. Each gate checks all pages and fails once, listing every page
-with the rule it broke.
+The crawl starts at /fr/ and /en/ (plus a live session's pages, a school's report pages and,
+logged in as its referent, the school's staff pages) and follows every internal link. Each
+gate checks all pages and fails once, listing every page with the rule it broke.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ import pytest
 
 from pont.db import Base
 
-from ..crawl import crawl
-from ..reports_helpers import PATHS, add_school
+from .. import staff_helpers as staff
+from ..crawl import Page, crawl
+from ..reports_helpers import PATHS, add_school, png
 from .axe import WCAG, _axe
 from .conftest import foreign_guard
 
@@ -46,14 +47,38 @@ def start_live_session(client, library) -> list[str]:
             for url in (LIVE[lang][1], f"{LIVE[lang][2]}/{{code}}", LIVE[lang][0])]
 
 
+def open_staff_pages(client) -> tuple[list[str], list[Page]]:
+    """The referent's pages for an urgent case with a screenshot and messages, and a closed
+    one; plus, for the HTML check only, pages that only a POST shows (forms with errors)."""
+    logged_out = client.get(staff.url("login")).get_data(as_text=True)
+    refused = staff.log_in(client, password="not the password").get_data(as_text=True)
+    code = staff.new_report(client, files=[("capture.png", png())], danger="yes",
+                            contact="email", contact_value="eleve@example.org")
+    closed = staff.new_report(client, description="Réglé avec la classe.")
+    assert staff.log_in(client).status_code == 303
+    client.post(staff.url("steps", code), data={"steps": ["account", "interviews"]})
+    client.post(staff.url("notes", code), data={"note": "Famille reçue mardi."})
+    client.post(staff.url("reply", code), data={"reply": "Merci, nous vous recevons demain."})
+    client.post(staff.url("status", closed), data={"status": "closed"})
+    errors = client.post(staff.url("notes", code), data={"note": ""}).get_data(as_text=True)
+    seeds = [address for lang in ("fr", "en") for address in (
+        staff.url("dashboard", lang=lang), staff.url("case", code, lang),
+        staff.url("dossier", code, lang) + "?notes=1", staff.url("purge", closed, lang))]
+    extra = [Page(f"{staff.url('login')} (logged out)", 200, logged_out, set(), []),
+             Page(f"{staff.url('login')} (wrong password)", 401, refused, set(), []),
+             Page(f"{staff.url('notes', code)} (empty note)", 400, errors, set(), [])]
+    return seeds, extra
+
+
 @pytest.fixture(scope="module")
 def crawled(app, library):
     """Every page reachable from /fr/ and /en/, plus a live session's and a school's pages."""
     add_school(app)
     client = app.test_client()
+    staff_seeds, extra = open_staff_pages(client)
     seeds = ["/fr/", "/en/", *start_live_session(client, library),
              PATHS["fr"]["form"], PATHS["en"]["form"], PATHS["fr"]["poster"],
-             PATHS["en"]["poster"], PATHS["fr"]["find"] + "?q=tilleuls"]
+             PATHS["en"]["poster"], PATHS["fr"]["find"] + "?q=tilleuls", *staff_seeds]
     result = crawl(client, seeds)
     assert result.broken == [], "\n".join(result.broken)
     found = result.html_pages()
@@ -61,7 +86,9 @@ def crawled(app, library):
     cookies = [{"name": "pont_live", "value": client.get_cookie("pont_live", path=path).value,
                 "url": f"http://127.0.0.1{path}"} for path in ("/fr/classe", "/en/class")
                if client.get_cookie("pont_live", path=path)]
-    yield found, cookies
+    cookies.append({"name": "session", "value": client.get_cookie("session").value,
+                    "url": "http://127.0.0.1/"})
+    yield found, cookies, extra
     with app.extensions["pont_engine"].begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(table.delete())
@@ -72,12 +99,16 @@ def pages(crawled):
     return crawled[0]
 
 
-def new_context(browser, live_server, crawled, **options):
-    """A browser context holding the crawl's cookies, so the live pages open as they did."""
-    context = browser.new_context(**options)
+def browser_cookies(live_server, cookies) -> list[dict]:
     port = live_server.rsplit(":", 1)[1]
-    context.add_cookies([{**c, "url": c["url"].replace("127.0.0.1", f"127.0.0.1:{port}")}
-                         for c in crawled[1]])
+    return [{**c, "url": c["url"].replace("127.0.0.1", f"127.0.0.1:{port}")} for c in cookies]
+
+
+def new_context(browser, live_server, crawled, **options):
+    """A browser context holding the crawl's cookies, so the live and staff pages open as
+    they did."""
+    context = browser.new_context(**options)
+    context.add_cookies(browser_cookies(live_server, crawled[1]))
     return context
 
 
@@ -95,7 +126,9 @@ def test_every_page_is_reachable_and_complete(pages):
         assert page.html.lstrip().startswith("<!doctype html>"), page.url
 
 
-def test_axe_no_request_to_other_hosts_and_weight(pages, shared_page, live_server):
+def test_axe_no_request_to_other_hosts_and_weight(pages, shared_page, live_server, crawled):
+    # A first visit, but a referent's: staff pages need their login.
+    staff_login = browser_cookies(live_server, [c for c in crawled[1] if c["name"] == "session"])
     failures: list[str] = []
     weights: list[tuple[int, str]] = []
     for page in pages:
@@ -109,6 +142,7 @@ def test_axe_no_request_to_other_hosts_and_weight(pages, shared_page, live_serve
         shared_page.on("requestfinished", finished)
         # A fresh load, no cache: count every byte a first visit costs, compressed as served.
         shared_page.context.clear_cookies()
+        shared_page.context.add_cookies(staff_login)
         cdp = shared_page.context.new_cdp_session(shared_page)
         cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
         shared_page.goto(live_server + page.url, wait_until="load")
@@ -189,9 +223,9 @@ def test_small_screens_and_print(pages, browser, live_server, crawled):
 
 
 @pytest.mark.skipif(shutil.which("java") is None, reason="the Nu HTML checker needs Java")
-def test_valid_html(pages, tmp_path):
+def test_valid_html(pages, crawled, tmp_path):
     names = {}
-    for index, page in enumerate(pages):
+    for index, page in enumerate([*pages, *crawled[2]]):
         name = f"page{index:03}.html"
         names[name] = page.url
         (tmp_path / name).write_text(page.html, encoding="utf-8")
