@@ -431,7 +431,8 @@ def dossier_page(lang: str, code: str, referent: Referent):
     report = own_case(referent, code)
     document = dossier_document(report, referent, "export_print")
     return render_template("staff/dossier.html", referent=referent, report=report,
-                           dossier=document, now=utcnow(), **labels())
+                           dossier=document, done=case_steps(get_session(), report),
+                           now=utcnow(), **labels())
 
 
 @login_required
