@@ -706,3 +706,20 @@ def test_a_referent_can_delete_a_closed_case_after_confirming(app, client, schoo
 def test_the_footer_leads_discreetly_to_the_staff_login(client, lang, label):
     page = client.get(f"/{lang}/").get_data(as_text=True)
     assert f'href="{STAFF[lang]["login"]}">{label}</a>' in page
+
+
+# Migration -------------------------------------------------------------------------------
+
+
+def test_one_migration_head_and_it_builds_what_the_models_describe(app):
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import inspect
+
+    from pont.db import Base, alembic_config
+
+    engine = app.extensions["pont_engine"]
+    assert ScriptDirectory.from_config(alembic_config(engine)).get_heads() == ["0004"]
+    found = inspect(engine)
+    for name in ("audit_log", "case_steps", "referents"):
+        columns = {column["name"] for column in found.get_columns(name)}
+        assert columns == set(Base.metadata.tables[name].columns.keys()), name

@@ -148,6 +148,7 @@ def login(lang: str):
     log_in(referent)
     audit.record(db, "login", referent)
     db.commit()
+    retention.purge_now_and_then(db)
     return redirect(safe_next(request.args.get("next")) or url_for("staff.dashboard"), 303)
 
 
