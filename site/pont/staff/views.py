@@ -122,7 +122,7 @@ def safe_next(value: str | None) -> str | None:
 
 def render_login(form, problem=None, kept=(), status=200):
     return render_template("staff/login.html", form=form, problem=problem, kept=kept,
-                           referent=current_referent(), logout_form=forms.LogoutForm(),
+                           referent=current_referent(),
                            next=safe_next(request.args.get("next")),
                            done=done_message()), status
 
@@ -172,7 +172,7 @@ def logout(lang: str):
 @bp.errorhandler(LoginRequired)
 def login_first(_error):
     """GET: to the login page and back. POST: the login page, holding what was typed."""
-    back = request.path if request.method == "GET" else (
+    back = request.full_path.rstrip("?") if request.method == "GET" else (
         url_for("staff.case", code=request.view_args["code"])
         if "code" in (request.view_args or {}) else None)
     if request.method == "GET":
@@ -181,8 +181,7 @@ def login_first(_error):
             if request.form.get(name, "").strip()]
     form = forms.LoginForm(formdata=None)
     response = render_template("staff/login.html", form=form, problem=SESSION_ENDED,
-                               kept=kept, referent=None, logout_form=None, next=back,
-                               done=None)
+                               kept=kept, referent=None, next=back, done=None)
     return response, 401
 
 
