@@ -10,6 +10,7 @@ import re
 import zipfile
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import select, text, update
 
 from pont import create_app
@@ -428,6 +429,16 @@ def test_notes_are_encrypted_in_the_database(app, staff):
         dump = " ".join(str(row) for row in connection.execute(
             text("SELECT * FROM report_staff_notes")))
     assert b"Confidentiel" not in bytes(stored) and "Confidentiel" not in dump
+
+
+def test_a_case_no_configured_key_opens_is_an_error_page_with_a_log_line(app, staff, caplog):
+    code = new_report(staff)
+    foreign = Fernet(Fernet.generate_key()).encrypt(b'{"description": "Secret"}')
+    set_report(app, code, answers=foreign)
+    response = staff.get(url("case", code))
+    assert response.status_code == 500
+    assert "Traceback" not in response.get_data(as_text=True)
+    assert "PONT_REPORT_KEYS" in caplog.text and "Secret" not in caplog.text
 
 
 def test_the_reporter_sees_the_school_answer_and_never_the_notes(app, client, school):

@@ -14,6 +14,9 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import Flask, current_app
+from werkzeug.exceptions import InternalServerError
+
+from ..errors import render_error
 
 KEY_FILE = "report_keys"
 
@@ -84,6 +87,16 @@ def instance_keys(app: Flask) -> list[str]:
 def init_app(app: Flask) -> None:
     keys = split_keys(app.config.get("REPORT_KEYS")) or instance_keys(app)
     app.extensions["pont_report_vault"] = Vault(keys)
+    app.register_error_handler(InvalidToken, unreadable)
+
+
+def unreadable(_error: InvalidToken):
+    """A stored value no configured key opens: the usual error page, and a log line that
+    tells the operator where to look (never the value itself)."""
+    current_app.logger.error(
+        "a stored report value could not be decrypted with the configured keys: was a key "
+        "removed from PONT_REPORT_KEYS before `reports rotate-keys` had finished?")
+    return render_error(InternalServerError())
 
 
 def vault() -> Vault:
