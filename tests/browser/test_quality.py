@@ -135,7 +135,7 @@ def test_axe_no_request_to_other_hosts_and_weight(pages, shared_page, live_serve
         loaded: list = []
         foreign: list[str] = []
 
-        def finished(request):
+        def finished(request, loaded=loaded):
             loaded.append(request)
 
         shared_page.route("**/*", foreign_guard(live_server, foreign))
@@ -170,15 +170,18 @@ FOCUS_CHECK = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
   const s = getComputedStyle(el);
-  const visible = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
+  const outlined = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+  const visible = outlined || s.boxShadow !== 'none';
   const key = el.type === 'radio' ? 'radio:' + el.name : (el.id || el.outerHTML.slice(0, 80));
   return {key, visible};
 }"""
 
 INTERACTIVE = """() => {
-  const els = [...document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])')]
+  const selector = 'a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])';
+  const els = [...document.querySelectorAll(selector)]
     .filter(e => !e.disabled && e.offsetParent !== null && e.type !== 'hidden');
-  return new Set(els.map(e => e.type === 'radio' ? 'radio:' + e.name : (e.id || e.outerHTML.slice(0, 80)))).size;
+  const key = e => e.type === 'radio' ? 'radio:' + e.name : (e.id || e.outerHTML.slice(0, 80));
+  return new Set(els.map(key)).size;
 }"""
 
 
