@@ -580,12 +580,12 @@ def test_cleanup_deletes_pseudonyms_and_answers_but_keeps_anonymous_counts(app, 
         assert counts.answered == 2
 
 
-def test_cleanup_runs_by_itself_when_someone_joins(app, module, monkeypatch):
+def test_cleanup_runs_by_itself_when_someone_joins(app, module):
     teacher = app.test_client()
     old = start(teacher, module)
     join(app.test_client(), old)
     age(app, old, hours=5)
-    monkeypatch.setattr(cleanup, "_last_run", None)
+    cleanup.ON_ACCESS.reset()
     join(app.test_client(), start(teacher, module))
     assert row(app, old) is None
     assert count(app, Participant) == 1

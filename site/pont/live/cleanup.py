@@ -7,18 +7,17 @@ and as `flask --app pont live cleanup` for a scheduler such as cron.
 from __future__ import annotations
 
 import datetime
-import time
 
 from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ..throttle import Every
 from .models import LiveAnswer, LiveSession, Participant, utcnow
 
 DEFAULT_IDLE_HOURS = 4
-# Seconds between two clean-ups run on access by one process.
-EVERY = 300
-_last_run: float | None = None
+# A clean-up run on access, by one process, at most every five minutes.
+ON_ACCESS = Every(300)
 
 
 def max_idle() -> datetime.timedelta:
@@ -40,9 +39,5 @@ def purge(db: Session, idle: datetime.timedelta) -> int:
 
 def purge_now_and_then(db: Session) -> None:
     """The clean-up that needs no operator: cheap to call on every join."""
-    global _last_run
-    now = time.monotonic()
-    if _last_run is not None and now - _last_run < EVERY:
-        return
-    _last_run = now
-    purge(db, max_idle())
+    if ON_ACCESS.due():
+        purge(db, max_idle())

@@ -10,20 +10,19 @@ one closed case.
 from __future__ import annotations
 
 import datetime
-import time
 
 from flask import Flask, current_app
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from ..reports.models import CLOSED, Referent, Report, utcnow
+from ..throttle import Every
 from . import audit
 from .models import AuditEntry
 
 DEFAULT_DAYS = 365
-# Seconds between two purges run on access by one process.
-EVERY = 300
-_last_run: float | None = None
+# A purge run on access, by one process, at most every five minutes.
+ON_ACCESS = Every(300)
 
 
 def check_config(app: Flask) -> None:
@@ -78,9 +77,5 @@ def purge_one(db: Session, report: Report, referent: Referent) -> None:
 
 def purge_now_and_then(db: Session) -> None:
     """The purge that needs no operator: cheap to call on every staff page."""
-    global _last_run
-    now = time.monotonic()
-    if _last_run is not None and now - _last_run < EVERY:
-        return
-    _last_run = now
-    purge(db, retention())
+    if ON_ACCESS.due():
+        purge(db, retention())
