@@ -10,6 +10,7 @@ from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app, g
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -41,6 +42,14 @@ def get_session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["pont_sessionmaker"]()
     return g.db_session
+
+
+def rollback_after_failure() -> None:
+    """Undo what a request began before the database failed; its connection may be gone."""
+    try:
+        get_session().rollback()
+    except DBAPIError:
+        pass  # nothing to undo on a lost connection
 
 
 def close_session(_exc: BaseException | None = None) -> None:

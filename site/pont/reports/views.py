@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..db import get_session
+from ..db import get_session, rollback_after_failure
 from ..extensions import csrf, limiter
 from ..i18n import current_language, localized_route
 from . import cli, codes, crypto, evidence, forms
@@ -348,10 +348,7 @@ def typed_text() -> list[tuple[str, str]]:
 @bp.errorhandler(DBAPIError)
 def database_unavailable(error: DBAPIError):
     """The database failed: say so plainly, hold the text to copy, log nothing of it."""
-    try:
-        get_session().rollback()
-    except DBAPIError:
-        pass  # the connection is gone: nothing to undo
+    rollback_after_failure()
     current_app.logger.error("report pages: database unavailable (%s: %s)",
                              type(error).__name__, type(getattr(error, "orig", None)).__name__)
     return render_template("reports/not_sent.html", reason="database", typed=typed_text(),

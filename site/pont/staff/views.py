@@ -24,7 +24,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import load_only
 
-from ..db import get_session
+from ..db import get_session, rollback_after_failure
 from ..extensions import csrf, limiter
 from ..i18n import localized_route
 from ..reports import codes
@@ -195,10 +195,7 @@ def too_many(_error):
 @bp.errorhandler(DBAPIError)
 def database_unavailable(error: DBAPIError):
     """The database failed: say so, and give back what was typed, logging none of it."""
-    try:
-        get_session().rollback()
-    except DBAPIError:
-        pass  # the connection is gone: nothing to undo
+    rollback_after_failure()
     current_app.logger.error("staff pages: database unavailable (%s)", type(error).__name__)
     kept = [(str(label), request.form.get(name, "")) for name, label in KEPT_FIELDS.items()
             if request.method == "POST" and request.form.get(name, "").strip()]
