@@ -4,6 +4,7 @@ the audit log, retention and purge, and never a 500 whatever is sent."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import json
 import re
@@ -375,10 +376,21 @@ def test_case_page_shows_answers_contact_screenshots_and_messages(app, client, s
     assert image.status_code == 200
     assert image.mimetype == item.media_type == "image/png"
     assert image.headers["Cache-Control"] == "no-store"
-    import hashlib
-
     assert hashlib.sha256(image.data).hexdigest() == item.stored_sha256
     assert audit_actions(app, code) == ["case_view", "evidence_view"]
+
+
+@pytest.mark.parametrize(("danger", "warned"), [("yes", True), ("unsure", True), ("no", False)])
+def test_a_case_where_someone_may_be_in_danger_opens_with_the_numbers_to_call(
+        app, client, school, library, danger, warned):
+    code = new_report(client, danger=danger)
+    log_in(client)
+    text = text_of(client.get(url("case", code)))
+    police, emergency = (library.contacts[name]["number"] for name in ("police", "emergency"))
+    numbers = f"appelez le {police} ou le {emergency}"
+    assert (numbers in text) is warned
+    set_report(app, code, status=CLOSED)
+    assert numbers not in text_of(client.get(url("case", code)))
 
 
 @pytest.mark.parametrize("lang", LANGS)
