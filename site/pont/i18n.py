@@ -1,22 +1,46 @@
-"""Languages: the URL decides (`/fr/…`, `/en/…`), and each language has its own path words."""
+"""Languages: the URL decides (`/fr/…`, `/en/…`), and each language has its own path words.
+
+`REGISTRY` is the one list of languages and audiences: routes, the content loader, the
+templates and the content checker all read it. Adding a language is its entry here, a
+catalogue in translations/ and its content files.
+"""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
 from flask import Blueprint, Flask, current_app, g, request
 
-LANGUAGES = ("fr", "en")
 AUDIENCES = ("pupils", "teachers", "parents")
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str  # in the language itself, for the language switch
+    # The word each audience has in this language's paths (/fr/eleves/…).
+    audiences: dict[str, str] = field(default_factory=dict)
+    typography: str = ""  # a typography.py rule set applied to this language's text
+
+
+REGISTRY: dict[str, Language] = {
+    "fr": Language("fr", "Français", {"pupils": "eleves", "teachers": "enseignants",
+                                      "parents": "parents"}, typography="french"),
+    "en": Language("en", "English", {"pupils": "pupils", "teachers": "teachers",
+                                     "parents": "parents"}),
+}
+LANGUAGES = tuple(REGISTRY)
 
 # The path word for each audience, in each language.
 AUDIENCE_PATHS = {
-    "pupils": {"fr": "eleves", "en": "pupils"},
-    "teachers": {"fr": "enseignants", "en": "teachers"},
-    "parents": {"fr": "parents", "en": "parents"},
+    audience: {code: language.audiences[audience] for code, language in REGISTRY.items()}
+    for audience in AUDIENCES
 }
 
 
@@ -71,6 +95,13 @@ def current_language() -> str:
 
 def other_languages() -> list[str]:
     return [lang for lang in LANGUAGES if lang != current_language()]
+
+
+@functools.cache
+def catalogue(directory: str, lang: str) -> NullTranslations:
+    """A language's compiled catalogue, for text made outside a request (content loading)."""
+    compile_catalogues(Path(directory))
+    return Translations.load(directory, [lang])
 
 
 def compile_catalogues(directory: Path) -> None:

@@ -85,7 +85,8 @@ def init_app(app: Flask) -> None:
     with app.test_request_context():
         try:
             app.extensions["pont_library"] = load_or_fail(
-                Path(app.config["CONTENT_DIR"]), build_link
+                Path(app.config["CONTENT_DIR"]), build_link,
+                translations_dir=app.config["TRANSLATIONS_DIR"],
             )
         except ContentInvalid as error:
             raise SystemExit(str(error)) from None
