@@ -379,7 +379,8 @@ def _module(page: Page, quiz_file: SourceFile | None, writer: Writer) -> Module 
         return None
     if not 1 <= meta["duration"] <= 60:
         errors.add(path, key_line(text, "duration"), "duration is in minutes, 1 to 60")
-    sources = _sources(meta, text, path, errors)
+    sources = tuple(Source(writer.words(s.title, path, key_line(text, "sources")), s.url)
+                    for s in _sources(meta, text, path, errors))
     html, toc, plain = writer.markdown(page.body, page.body_line, path)
     if quiz_file is None:
         errors.add(path, 1, f"no quiz: every module needs {file.slug}{QUIZ_SUFFIX} beside it")
