@@ -54,3 +54,16 @@ def test_no_french_line_starts_with_a_punctuation_mark(site, live_server, librar
         site.goto(live_server + url)
         failures += [f"{url}: …{context}…" for context in site.evaluate(LINE_STARTS)]
     assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.parametrize(("lang", "word", "verdict"), [("fr", "eleves", "Pas tout à fait"),
+                                                       ("en", "pupils", "Not quite")])
+def test_quiz_script_words_come_from_the_catalogue(site, live_server, library, lang, word,
+                                                   verdict):
+    module = library.audience(lang, "pupils")[0]
+    site.goto(f"{live_server}/{lang}/{word}/{module.slug}")
+    question = next(q for q in module.quiz.questions if not q.multiple)
+    wrong = next(o for o in question.options if not o.correct)
+    site.click(f'label[for="q-{question.id}-{wrong.id}"]')
+    box = site.locator(f'[data-feedback-for="{question.id}"] .verdict')
+    assert box.inner_text() == verdict
