@@ -7,17 +7,18 @@ import re
 
 import pytest
 
-from pont.i18n import AUDIENCE_PATHS
+from pont.i18n import AUDIENCES, REGISTRY
 
 
 def public_urls(library):
     for lang in ("fr", "en"):
         yield f"/{lang}/"
         yield {"fr": "/fr/aide", "en": "/en/help"}[lang]
-        for audience, words in AUDIENCE_PATHS.items():
-            yield f"/{lang}/{words[lang]}/"
+        for audience in AUDIENCES:
+            word = REGISTRY[lang].words[audience]
+            yield f"/{lang}/{word}/"
             for module in library.audience(lang, audience):
-                yield f"/{lang}/{words[lang]}/{module.slug}"
+                yield f"/{lang}/{word}/{module.slug}"
         for (plan_lang, slug) in library.lessons:
             if plan_lang == lang:
                 yield {"fr": f"/fr/enseignants/fiches/{slug}",

@@ -8,11 +8,9 @@ from flask_babel import lazy_gettext as _l
 
 from .content.contacts import lookup
 from .content.library import typeset
-from .i18n import current_language, other_languages
+from .i18n import AUDIENCES_INFO, REGISTRY, current_language, other_languages, site_languages
 
-LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 LEVEL_NAMES = {"cycle3": _l("CM1 to 6e"), "college": _l("Collège"), "lycee": _l("Lycée")}
-AUDIENCE_NAMES = {"pupils": _l("Pupils"), "teachers": _l("Teachers"), "parents": _l("Parents")}
 
 
 def contact(name: str, key: str) -> str:
@@ -66,7 +64,10 @@ def init_app(app: Flask) -> None:
         switch_url=switch_url,
         other_languages=other_languages,
         current_language=current_language,
-        language_names=LANGUAGE_NAMES,
+        site_languages=site_languages,
+        language_names={code: language.name for code, language in REGISTRY.items()},
         level_names=LEVEL_NAMES,
-        audience_names=AUDIENCE_NAMES,
+        audiences=AUDIENCES_INFO,
+        audience_info={audience.id: audience for audience in AUDIENCES_INFO},
+        audience_names={audience.id: audience.name for audience in AUDIENCES_INFO},
     )
