@@ -111,7 +111,8 @@ def test_check_lists_dated_facts_oldest_first_and_warns_when_old(tree):
 def test_a_platform_menu_path_needs_a_check_date(tree, text):
     edit(tree / "fr/pupils/sample.md", "Intro.", text)
     found = [m for m in messages(tree) if "menu path" in m]
-    assert len(found) == 1 and re.search(r"sample\.md:10: a menu path in \w+ needs the date", found[0])
+    assert len(found) == 1
+    assert re.search(r"sample\.md:10: a menu path in \w+ needs the date", found[0])
     edit(tree / "fr/pupils/sample.md", text, text + " {checked 2026-11}")
     assert messages(tree) == []
 

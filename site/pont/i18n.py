@@ -19,6 +19,7 @@ from flask import Blueprint, Flask, current_app, g, request
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
+
 @dataclass(frozen=True)
 class Audience:
     """A public the site writes for; its words are in the catalogue."""

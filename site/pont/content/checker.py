@@ -11,7 +11,6 @@ site: a page that reads badly is still better served than no page.
 from __future__ import annotations
 
 import datetime
-import math
 import os
 import re
 from collections import Counter
@@ -40,8 +39,8 @@ HARD_CODED = re.compile(
 # Words that mention suicide or self-harm, in French and English.
 SUICIDE = re.compile(
     r"\bsuicid\w*|\bid[ée]es?\s+noires?|\bautomutil\w*|\bscarifi\w*|\bse faire du mal\b"
-    r"|\bs['’]automutil\w*|\bself[- ]harm\w*|\bdark thoughts?\b|\bkill(?:ing)? (?:your|him|her|them)sel(?:f|ves)\b"
-    r"|\bhurt(?:ing)? (?:your|him|her|them)sel(?:f|ves)\b",
+    r"|\bself[- ]harm\w*|\bdark thoughts?\b"
+    r"|\b(?:kill|hurt)(?:ing)? (?:your|him|her|them)sel(?:f|ves)\b",
     re.IGNORECASE,
 )
 SUICIDE_LINE = re.compile(r"\{\{\s*suicide\.number\s*\}\}|\(help:#suicide\)")

@@ -1,4 +1,4 @@
-"""Facts that expire carry the date they were checked: `{checked 2026-11}` or `{checked 2026-11-20}`.
+"""Facts that expire carry their check date: `{checked 2026-11}` or `{checked 2026-11-20}`.
 
 The renderer shows the date in the page's language, « (vérifié en novembre 2026) »; the checker
 lists every dated fact by age so that an editor knows what to check again.
