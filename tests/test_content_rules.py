@@ -270,3 +270,14 @@ def test_readability_counts_french_syllables():
     # 2 sentences, 5 words, 11 syllables (u-ne i-dée u-ne é-co-le ai-mée)
     assert readability("Une idée. Une école aimée.", "fr") == round(
         207 - 1.015 * 5 / 2 - 73.6 * 11 / 5, 1)
+
+
+def test_contact_words_can_carry_a_check_date(tree):
+    edit(tree / "contacts.toml", 'hours = "tous les jours"',
+         'hours = "tous les jours {checked 2026-10}"')
+    report = check(tree)
+    assert report.errors == []
+    assert report.library.contacts["helpline"]["fr"]["hours"] == \
+        "tous les jours (vérifié en octobre 2026)"
+    assert [(f.line, f.checked) for f in report.dated if f.path.endswith("contacts.toml")] == [
+        (5, datetime.date(2026, 10, 1)), (1, datetime.date(2026, 11, 1))]  # oldest first

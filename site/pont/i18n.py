@@ -19,6 +19,8 @@ from flask import Blueprint, Flask, current_app, g, request
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
+from .content import typography
+
 
 @dataclass(frozen=True)
 class Audience:
@@ -64,10 +66,14 @@ class Language:
     code: str
     name: str  # in the language itself, for the language switch
     words: dict[str, str] = field(default_factory=dict)
-    typography: str = ""  # a typography.py rule set applied to this language's text
+    # The language's typography rules, applied to its content and interface text.
+    typography: Callable[[str], str] | None = None
 
     def path(self, pattern: str) -> str:
         return pattern.format_map(self.words)
+
+    def typeset(self, text: str) -> str:
+        return self.typography(text) if self.typography else text
 
 
 REGISTRY: dict[str, Language] = {
@@ -80,7 +86,7 @@ REGISTRY: dict[str, Language] = {
         "login": "connexion", "logout": "deconnexion", "status": "statut", "steps": "etapes",
         "notes": "notes", "reply": "reponse", "screenshots": "captures", "dossier": "dossier",
         "delete": "supprimer",
-    }, typography="french"),
+    }, typography=typography.french),
     "en": Language("en", "English", {
         "pupils": "pupils", "teachers": "teachers", "parents": "parents",
         "help": "help", "lesson_plans": "lesson-plans", "quiz": "quiz",
@@ -93,6 +99,11 @@ REGISTRY: dict[str, Language] = {
     }),
 }
 LANGUAGES = tuple(REGISTRY)
+
+
+def typeset(lang: str, text: str) -> str:
+    """Text or HTML in the typography of its language (unchanged for an unknown one)."""
+    return REGISTRY[lang].typeset(text) if lang in REGISTRY else text
 
 
 def site_languages(app: Flask | None = None) -> tuple[str, ...]:

@@ -7,8 +7,14 @@ from flask_babel import LazyString, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 
 from .content.contacts import lookup
-from .content.library import typeset
-from .i18n import AUDIENCES_INFO, REGISTRY, current_language, other_languages, site_languages
+from .i18n import (
+    AUDIENCES_INFO,
+    REGISTRY,
+    current_language,
+    other_languages,
+    site_languages,
+    typeset,
+)
 
 LEVEL_NAMES = {"cycle3": _l("CM1 to 6e"), "college": _l("Collège"), "lycee": _l("Lycée")}
 

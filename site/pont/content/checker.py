@@ -201,10 +201,9 @@ def balance(library: Library, lang: str) -> Balance:
     )
 
 
-def contact_dates(root: Path, contacts: dict) -> list[dated.DatedFact]:
+def contact_dates(root: Path, contacts: dict, text: str) -> list[dated.DatedFact]:
     """The contacts file's own check dates: `checked` and any `<what>_checked`."""
     path = root / "contacts.toml"
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
     return [dated.DatedFact(str(path), key_line(text, key), value, key.replace("_", " "))
             for key, value in contacts.items() if key.endswith("checked")
             and isinstance(value, datetime.date)]
@@ -274,8 +273,9 @@ def check(root: Path, languages=LANGUAGES) -> Report:
     errors.extend(age_errors(library, loaded.files))
     errors.extend(quiz_errors(library))
     report = Report(library, errors)
-    report.dated = sorted(library.dated + contact_dates(root, library.contacts),
-                          key=lambda fact: (fact.checked, fact.path, fact.line))
+    report.dated = sorted(
+        library.dated + contact_dates(root, library.contacts, loaded.contacts_text),
+        key=lambda fact: (fact.checked, fact.path, fact.line))
     for lang in languages:
         report.balance[lang] = balance(library, lang)
         for audience in AUDIENCES:

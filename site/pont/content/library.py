@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Defaults
-from ..i18n import AUDIENCES, LANGUAGES, REGISTRY, catalogue
+from ..i18n import AUDIENCES, LANGUAGES, catalogue, typeset
 from . import contacts as contacts_file
-from . import dated, typography
+from . import dated
 from .frontmatter import ContentError, key_line, line_of, parse_toml, split
 from .model import (
     KINDS,
@@ -113,26 +113,27 @@ class Loaded:
     library: Library
     errors: Errors
     files: list[SourceFile] = field(default_factory=list)
+    contacts_text: str = ""
 
     def __iter__(self):
         """`library, errors = load(root)` still reads naturally."""
         return iter((self.library, self.errors))
 
 
-def typeset(lang: str, text: str) -> str:
-    """The language's typography rules (see the registry), applied to text or HTML."""
-    language = REGISTRY.get(lang)
-    return typography.french(text) if language and language.typography == "french" else text
-
-
-def _typeset_contacts(contacts: dict) -> None:
-    """Contacts' words (the `[name.<lang>]` tables) follow their language's typography."""
+def _contact_words(contacts: dict, path: Path, translations_dir: str, errors: Errors) -> None:
+    """Contacts' words (the `[name.<lang>]` tables) get their check dates in words and their
+    language's typography, like every other text of that language."""
     for entry in contacts.values():
         for lang, words in (entry.items() if isinstance(entry, dict) else ()):
-            if isinstance(words, dict):
-                for key, value in words.items():
-                    if isinstance(value, str):
-                        words[key] = typeset(lang, value)
+            if not isinstance(words, dict):
+                continue
+            phrase = catalogue(translations_dir, lang).gettext(CHECKED_PHRASE)
+            for key, value in words.items():
+                if isinstance(value, str):
+                    try:
+                        words[key] = typeset(lang, dated.localize(value, phrase, lang, path))
+                    except ContentError as error:
+                        errors.append(error)
 
 
 @dataclass
@@ -445,16 +446,19 @@ def load(root: Path, build: LinkBuilder | None = None,
     languages = tuple(languages)
     errors = Errors()
     library = Library()
+    contacts_path = root / "contacts.toml"
+    contacts_text = contacts_path.read_text(encoding="utf-8") if contacts_path.exists() else ""
     try:
-        library.contacts = contacts_file.load(root / "contacts.toml")
-        _typeset_contacts(library.contacts)
+        library.contacts = contacts_file.parse(contacts_text, contacts_path)
+        _contact_words(library.contacts, contacts_path, translations_dir, errors)
     except ContentError as error:
         errors.append(error)
+    library.dated.extend(dated.find(contacts_path, contacts_text))
     files = read_files(root, languages, errors)
     digest = hashlib.sha256()
     for file in files:
         digest.update(str(file.path.relative_to(root)).encode() + file.text.encode())
-    digest.update(repr(sorted(library.contacts.items(), key=str)).encode())
+    digest.update(contacts_text.encode())
     quizzes = {(f.lang, f.folder, f.slug): f for f in files if f.path.name.endswith(QUIZ_SUFFIX)}
     pages = _pages(files, errors)
     modules = {(p.file.lang, p.file.folder, p.file.slug) for p in pages}
@@ -481,7 +485,7 @@ def load(root: Path, build: LinkBuilder | None = None,
 
     _check_translations(root, languages, pages, library, errors)
     library.version = digest.hexdigest()[:16]
-    return Loaded(library, errors, files)
+    return Loaded(library, errors, files, contacts_text)
 
 
 def _quiz_shape(module: Module | None):
