@@ -439,6 +439,42 @@ def _link_builder(lang: str, pages: list[Page], build: LinkBuilder | None) -> Li
     return building
 
 
+def _contacts(path: Path, translations_dir: str, library: Library, errors: Errors) -> str:
+    """Read contacts.toml into the library; its text, for the digest and the checker."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    try:
+        library.contacts = contacts_file.parse(text, path)
+        _contact_words(library.contacts, path, translations_dir, errors)
+    except ContentError as error:
+        errors.append(error)
+    library.dated.extend(dated.find(path, text))
+    return text
+
+
+def _version(root: Path, files: list[SourceFile], contacts_text: str) -> str:
+    """Changes whenever any content file does (pages' ETags depend on it)."""
+    digest = hashlib.sha256(contacts_text.encode())
+    for file in files:
+        digest.update(str(file.path.relative_to(root)).encode() + file.text.encode())
+    return digest.hexdigest()[:16]
+
+
+def _build(lang: str, pages: list[Page], quizzes: dict, writer: Writer, library: Library) -> None:
+    """Every module (with its quiz) and lesson plan of one language, into the library."""
+    modules = {(p.file.folder, p.file.slug) for p in pages if p.file.lang == lang}
+    for page in (p for p in pages if p.file.lang == lang):
+        file = page.file
+        if file.folder == LESSONS:
+            if ("pupils", file.slug) not in modules:
+                writer.errors.add(file.path, 1, "lesson plan for a pupil module that does not "
+                                  f"exist: pupils/{file.slug}")
+            if (plan := _lesson(page, writer)) is not None:
+                library.lessons[(lang, file.slug)] = plan
+        elif (module := _module(page, quizzes.get((lang, file.folder, file.slug)),
+                                writer)) is not None:
+            library.modules[(lang, file.folder, file.slug)] = module
+
+
 def load(root: Path, build: LinkBuilder | None = None,
          languages: Iterable[str] = LANGUAGES,
          translations_dir: str = Defaults.TRANSLATIONS_DIR) -> Loaded:
@@ -446,45 +482,22 @@ def load(root: Path, build: LinkBuilder | None = None,
     languages = tuple(languages)
     errors = Errors()
     library = Library()
-    contacts_path = root / "contacts.toml"
-    contacts_text = contacts_path.read_text(encoding="utf-8") if contacts_path.exists() else ""
-    try:
-        library.contacts = contacts_file.parse(contacts_text, contacts_path)
-        _contact_words(library.contacts, contacts_path, translations_dir, errors)
-    except ContentError as error:
-        errors.append(error)
-    library.dated.extend(dated.find(contacts_path, contacts_text))
+    contacts_text = _contacts(root / "contacts.toml", translations_dir, library, errors)
     files = read_files(root, languages, errors)
-    digest = hashlib.sha256()
-    for file in files:
-        digest.update(str(file.path.relative_to(root)).encode() + file.text.encode())
-    digest.update(contacts_text.encode())
-    quizzes = {(f.lang, f.folder, f.slug): f for f in files if f.path.name.endswith(QUIZ_SUFFIX)}
     pages = _pages(files, errors)
-    modules = {(p.file.lang, p.file.folder, p.file.slug) for p in pages}
-    for key, quiz in quizzes.items():
-        if key not in modules:
-            errors.add(quiz.path, 1, f"quiz without a module: {quiz.slug}.md does not exist")
-
+    quizzes = {(f.lang, f.folder, f.slug): f for f in files if f.path.name.endswith(QUIZ_SUFFIX)}
+    written = {(p.file.lang, p.file.folder, p.file.slug) for p in pages}
+    for key in sorted(quizzes.keys() - written):
+        errors.add(quizzes[key].path, 1,
+                   f"quiz without a module: {quizzes[key].slug}.md does not exist")
     for lang in languages:
         writer = Writer(lang, library.contacts, _link_builder(lang, pages, build), errors,
                         translations_dir)
-        for page in (p for p in pages if p.file.lang == lang):
-            file = page.file
-            if file.folder == LESSONS:
-                if (lang, "pupils", file.slug) not in modules:
-                    errors.add(file.path, 1, "lesson plan for a pupil module that does not "
-                               f"exist: pupils/{file.slug}")
-                if (plan := _lesson(page, writer)) is not None:
-                    library.lessons[(lang, file.slug)] = plan
-            elif (module := _module(page, quizzes.get((lang, file.folder, file.slug)),
-                                    writer)) is not None:
-                library.modules[(lang, file.folder, file.slug)] = module
+        _build(lang, pages, quizzes, writer, library)
     for file in files:
         library.dated.extend(dated.find(file.path, file.text))
-
     _check_translations(root, languages, pages, library, errors)
-    library.version = digest.hexdigest()[:16]
+    library.version = _version(root, files, contacts_text)
     return Loaded(library, errors, files, contacts_text)
 
 
