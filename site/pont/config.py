@@ -16,6 +16,7 @@ class Defaults:
     # SQLite in the instance folder unless DATABASE_URL says otherwise (see create_app).
     DATABASE_URL: str | None = None
     AUTO_MIGRATE = True
+    # The languages the site serves, in order; each one is an entry of i18n.REGISTRY.
     LANGUAGES = ("fr", "en")
     DEFAULT_LANGUAGE = "fr"
     # Where the quick-exit button sends a visitor: a neutral, everyday page.
