@@ -21,6 +21,7 @@ from pont.content.typography import NARROW, NBSP, french
     ("à 9:30 et 3 mots", "à 9:30 et 3 mots"),
     ("<strong>Toi</strong> ?", f"<strong>Toi</strong>{NARROW}?"),
     ("Tom &amp; Jerry ?", f"Tom &amp; Jerry{NARROW}?"),
+    ("%(num)d minutes : lis", f"%(num)d{NBSP}minutes{NBSP}: lis"),
 ])
 def test_french_no_break_spaces(text, expected):
     assert french(text) == expected

@@ -42,19 +42,29 @@ RULES = (
 )
 
 
+UNIT_AFTER_PLACEHOLDER = re.compile(rf"^{SPACES}+(?=(?:{UNITS})(?![^\W\d_]))")
+
+
 def _text(text: str) -> str:
-    """Apply the rules to plain text, leaving URLs and placeholders as they are."""
+    """Apply the rules to plain text, leaving URLs and placeholders as they are.
+
+    A number placeholder (`%(num)d minutes`, formatted after translation) keeps its unit too.
+    """
     parts = []
     last = 0
+    number_before = False
     for match in UNTOUCHED.finditer(text):
-        parts.append(_apply(text[last:match.start()]))
+        parts.append(_apply(text[last:match.start()], number_before))
         parts.append(match.group(0))
+        number_before = match.group(0).endswith(")d")
         last = match.end()
-    parts.append(_apply(text[last:]))
+    parts.append(_apply(text[last:], number_before))
     return "".join(parts)
 
 
-def _apply(text: str) -> str:
+def _apply(text: str, number_before: bool = False) -> str:
+    if number_before:
+        text = UNIT_AFTER_PLACEHOLDER.sub(NBSP, text)
     for pattern, replacement in RULES:
         text = pattern.sub(replacement, text)
     return text
