@@ -20,7 +20,7 @@ UNTOUCHED = re.compile(r"\b[a-z][a-z0-9+.-]*:(?://)?\S+|\bwww\.\S+|\S+@\S+\.\S+"
                        r"|\{\{.*?\}\}|%\([a-z_]+\)[sd]", re.IGNORECASE)
 SPACES = f"[ \t\n{NBSP}{NARROW}]"
 UNITS = (r"€|%|‰|ans?|années?|mois|semaines?|jours?|heures?|h|min|minutes?|secondes?|euros?"
-         r"|km|m|kg|Mo|Go|ko|élèves?|personnes?|fois")
+         r"|km|m|kg|Mo|Go|ko")
 
 RULES = (
     # A space (or none) before ; ! ? becomes a narrow no-break space, once per run ("?!").
