@@ -45,6 +45,12 @@ prompt = "Question ?"
   text = "Non"
   correct = false
   feedback = "Non."
+
+  [[questions.options]]
+  id = "c"
+  text = "Peut-être bien"
+  correct = false
+  feedback = "Non plus."
 """
 
 LESSON = """+++

@@ -180,7 +180,7 @@ def test_a_whole_session(app, module):
 
     assert step(teacher, code, "reveal").status_code == 303
     host = text(teacher.get(HOST["fr"].format(code=code)))
-    assert "✓ Bonne réponse :" in host
+    assert "✓ Bonne réponse\u00a0:" in host
     for option in first.options:
         assert option.feedback in host
     for prompt in first.discuss:

@@ -7,17 +7,18 @@ import re
 
 import pytest
 
-from pont.i18n import AUDIENCE_PATHS
+from pont.i18n import AUDIENCES, REGISTRY
 
 
 def public_urls(library):
     for lang in ("fr", "en"):
         yield f"/{lang}/"
         yield {"fr": "/fr/aide", "en": "/en/help"}[lang]
-        for audience, words in AUDIENCE_PATHS.items():
-            yield f"/{lang}/{words[lang]}/"
+        for audience in AUDIENCES:
+            word = REGISTRY[lang].words[audience]
+            yield f"/{lang}/{word}/"
             for module in library.audience(lang, audience):
-                yield f"/{lang}/{words[lang]}/{module.slug}"
+                yield f"/{lang}/{word}/{module.slug}"
         for (plan_lang, slug) in library.lessons:
             if plan_lang == lang:
                 yield {"fr": f"/fr/enseignants/fiches/{slug}",
@@ -60,7 +61,7 @@ def test_every_page_is_in_its_language_and_switches_to_the_same_page(client, lib
 def test_interface_is_translated(client):
     fr = client.get("/fr/").get_data(as_text=True)
     en = client.get("/en/").get_data(as_text=True)
-    assert "Besoin d'aide ?" in html.unescape(fr)
+    assert "Besoin d'aide\u202f?" in html.unescape(fr)  # French typography
     assert "Quitter vite" in fr and "Aller au contenu" in fr
     assert "Get help" in en and "Quick exit" in en and "Skip to content" in en
 

@@ -10,10 +10,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 class Defaults:
     CONTENT_DIR = str(ROOT / "content")
+    # Days after which `content check` warns that a dated fact ({checked 2026-11}) is due.
+    CONTENT_RECHECK_DAYS = 180
     TRANSLATIONS_DIR = str(ROOT / "translations")
     # SQLite in the instance folder unless DATABASE_URL says otherwise (see create_app).
     DATABASE_URL: str | None = None
     AUTO_MIGRATE = True
+    # The languages the site serves, in order; each one is an entry of i18n.REGISTRY.
     LANGUAGES = ("fr", "en")
     DEFAULT_LANGUAGE = "fr"
     # Where the quick-exit button sends a visitor: a neutral, everyday page.

@@ -13,4 +13,4 @@ def page(lang: str):
     return render_template("help/page.html")
 
 
-localized_route(bp, {"fr": "/aide", "en": "/help"}, page)
+localized_route(bp, "/{help}", page)

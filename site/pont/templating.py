@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, request, url_for
+from flask_babel import LazyString, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 
 from .content.contacts import lookup
-from .i18n import current_language, other_languages
+from .i18n import (
+    AUDIENCES_INFO,
+    REGISTRY,
+    current_language,
+    other_languages,
+    site_languages,
+    typeset,
+)
 
-LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 LEVEL_NAMES = {"cycle3": _l("CM1 to 6e"), "college": _l("Collège"), "lycee": _l("Lycée")}
-AUDIENCE_NAMES = {"pupils": _l("Pupils"), "teachers": _l("Teachers"), "parents": _l("Parents")}
 
 
 def contact(name: str, key: str) -> str:
@@ -20,8 +26,9 @@ def contact(name: str, key: str) -> str:
     return value
 
 
-def contact_checked():
-    return current_app.extensions["pont_library"].contacts["checked"]
+def contact_checked(key: str = "checked"):
+    """A check date of contacts.toml: `checked` (numbers and hours) or `<what>_checked`."""
+    return current_app.extensions["pont_library"].contacts[key]
 
 
 def switch_url(lang: str) -> str:
@@ -31,14 +38,42 @@ def switch_url(lang: str) -> str:
     return url_for("pages.home", lang=lang)
 
 
+def _typeset(text: str) -> str:
+    """Interface text in the typography of the language it was translated into."""
+    locale = get_locale()
+    return typeset(locale.language, text) if locale else text
+
+
+def typeset_interface_text(app: Flask) -> None:
+    """French no-break spaces in every translated string a template shows.
+
+    Templates get their words from gettext (`_()`, `{% trans %}`) or as lazy strings from
+    Python (level and audience names, form labels and errors): both pass through here, once.
+    Values a visitor typed are plain strings and are shown exactly as typed.
+    """
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _typeset(get_translations().ugettext(s)),
+        ngettext=lambda s, p, n: _typeset(get_translations().ungettext(s, p, n)),
+        pgettext=lambda c, s: _typeset(get_translations().upgettext(c, s)),
+        npgettext=lambda c, s, p, n: _typeset(get_translations().unpgettext(c, s, p, n)),
+        newstyle=True,
+    )
+    app.jinja_env.finalize = lambda value: (
+        _typeset(str(value)) if isinstance(value, LazyString) else value)
+
+
 def init_app(app: Flask) -> None:
+    typeset_interface_text(app)
     app.jinja_env.globals.update(
         contact=contact,
         contact_checked=contact_checked,
         switch_url=switch_url,
         other_languages=other_languages,
         current_language=current_language,
-        language_names=LANGUAGE_NAMES,
+        site_languages=site_languages,
+        language_names={code: language.name for code, language in REGISTRY.items()},
         level_names=LEVEL_NAMES,
-        audience_names=AUDIENCE_NAMES,
+        audiences=AUDIENCES_INFO,
+        audience_info={audience.id: audience for audience in AUDIENCES_INFO},
+        audience_names={audience.id: audience.name for audience in AUDIENCES_INFO},
     )

@@ -1,33 +1,97 @@
 """`flask --app pont content check`: validate all content and report on it.
 
 The command needs no working app (it is registered as a Flask CLI plugin), so it still runs
-when the content is too broken for the site to start.
+when the content is too broken for the site to start. Besides the loader's errors it applies
+the editorial rules: a suicide line wherever suicide is mentioned, check dates on platform
+menus, no penalties for the youngest pupils, durations that match the text, and quizzes whose
+answers cannot be guessed from their position or length. Those rules fail the check, not the
+site: a page that reads badly is still better served than no page.
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
 
 from ..config import Defaults
+from ..i18n import AUDIENCES, LANGUAGES
+from . import dated
 from .contacts import PLACEHOLDER
-from .frontmatter import ContentError
-from .library import AUDIENCES, LANGUAGES, Errors, load
-from .model import Library
+from .frontmatter import ContentError, key_line, shown_path
+from .library import Errors, SourceFile, load
+from .model import Library, Module
 
 PLACEHOLDER_TEXT = re.compile(r"\b(lorem ipsum|lorem|TODO|TBD|FIXME|XXX)\b", re.IGNORECASE)
 # Numbers and hours belong in contacts.toml; these patterns catch them written out by hand.
 HARD_CODED = re.compile(
-    r"(?<![\w/.-])(3018|3020|119|112|114|0[89]\d0 ?\d{3} ?\d{3})(?![\w/-])"
+    r"(?<![\w/.-])(3018|3020|3114|119|112|114|0 ?[89]\d\d ?\d{3} ?\d{3})(?![\w/-])"
     r"|\b\d{1,2} ?h ?\d{0,2} ?(?:-|–|à|to) ?\d{1,2} ?h\b"
     r"|\b\d{1,2} ?(?:am|pm)\b|\b24 ?h? ?/ ?24\b|\b24/7\b|\b7 ?j? ?/ ?7\b"
     r"|\b7 jours sur 7\b|\b7 days a week\b",
     re.IGNORECASE,
 )
+# Words that mention suicide or self-harm, in French and English.
+SUICIDE = re.compile(
+    r"\bsuicid\w*|\bid[ée]es?\s+noires?|\bautomutil\w*|\bscarifi\w*|\bse faire du mal\b"
+    r"|\bself[- ]harm\w*|\bdark thoughts?\b"
+    r"|\b(?:kill|hurt)(?:ing)? (?:your|him|her|them)sel(?:f|ves)\b",
+    re.IGNORECASE,
+)
+SUICIDE_LINE = re.compile(r"\{\{\s*suicide\.number\s*\}\}|\(help:#suicide\)")
+PLATFORMS = re.compile(
+    r"\b(Instagram|Snapchat|TikTok|WhatsApp|Discord|YouTube|Roblox|Fortnite|Minecraft|Facebook"
+    r"|Messenger|Twitch|Telegram|Pinterest|BeReal|Threads|Twitter|Signal)\b")
+# A menu path: "⋯ > Signaler", "Paramètres > Confidentialité", "Settings › Privacy".
+MENU_PATH = re.compile(r"[⋯…]\s*[›>→]?|\S\s*[›→]\s*\S|[^\W\d_]\s+>\s+\S")
+# Prison terms and fines, stated in either language.
+PENALTY = re.compile(
+    r"\d[\d\s\u00a0\u202f]*\s*(?:ans?|années?|mois|years?|months?)\s+(?:de\s+prison"
+    r"|d['’]emprisonnement|ferme|in prison|of prison|imprisonment|in jail)"
+    r"|\d\s*€|€\s*\d|\d[\d\s\u00a0\u202f.,]*\s*euros?\b|\bamendes?\b|\bfines?\s+(?:of|up to)\b"
+    r"|\bfined\b|\bprison (?:terms?|sentences?)\b|\bpeines? de prison\b",
+    re.IGNORECASE,
+)
+YOUNGEST = "cycle3"
+
+# Quality gates for each language's quizzes: above these shares the check fails.
+RIGHT_FIRST_MAX = 0.40
+RIGHT_LONGEST_MAX = 0.50
+TRUE_FALSE_SAME_MAX = 0.65
+
+
+@dataclass(frozen=True)
+class Balance:
+    """How guessable one language's quizzes are from option order, length and true/false."""
+
+    lang: str
+    choices: int  # single and scenario questions
+    right_first: int
+    right_longest: int
+    true_false: int
+    same_answer: int  # true/false questions with the most frequent answer
+
+    def share(self, count: int, total: int) -> float:
+        return count / total if total else 0.0
+
+    def failures(self) -> list[str]:
+        found = []
+        for what, count, total, limit in (
+            ("the right answer is shown first", self.right_first, self.choices, RIGHT_FIRST_MAX),
+            ("the right answer is the longest option", self.right_longest, self.choices,
+             RIGHT_LONGEST_MAX),
+            ("true/false questions have the same answer", self.same_answer, self.true_false,
+             TRUE_FALSE_SAME_MAX),
+        ):
+            if self.share(count, total) > limit:
+                found.append(f"{self.lang}: {what} in {count} of {total} "
+                             f"({self.share(count, total):.0%}, at most {limit:.0%})")
+        return found
 
 
 @dataclass
@@ -35,54 +99,185 @@ class Report:
     library: Library
     errors: list[ContentError]
     stats: dict[tuple[str, str], dict] = field(default_factory=dict)
+    balance: dict[str, Balance] = field(default_factory=dict)
+    dated: list[dated.DatedFact] = field(default_factory=list)  # oldest first
+
+    @property
+    def failures(self) -> list[str]:
+        return [failure for b in self.balance.values() for failure in b.failures()]
 
 
-def policy_errors(root: Path) -> Errors:
-    """Placeholder text, and helpline numbers or hours typed outside contacts.toml."""
+def _lines(file: SourceFile):
+    for number, line in enumerate(file.text.splitlines(), 1):
+        if not re.match(r"\s*(url|reviewed|chat_url)\s*=", line):
+            yield number, re.sub(r"https?://\S+", "", line)
+
+
+def policy_errors(files: list[SourceFile]) -> Errors:
+    """Placeholder text, helpline numbers or hours typed by hand, suicide lines, menu dates."""
     errors = Errors()
-    for path in sorted(root.rglob("*")):
-        if path.suffix not in (".md", ".toml") or path.name == "contacts.toml" \
-                or path.name == "README.md":
-            continue
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if re.match(r"\s*(url|reviewed)\s*=", line):
-                continue
-            text = re.sub(r"https?://\S+", "", PLACEHOLDER.sub("", line))
+    for file in files:
+        suicide_line = SUICIDE_LINE.search(file.text)
+        lines = file.text.splitlines()
+        for number, line in _lines(file):
+            text = PLACEHOLDER.sub("", line)
             if match := PLACEHOLDER_TEXT.search(text):
-                errors.add(path, number, f"placeholder text '{match.group(0)}'")
+                errors.add(file.path, number, f"placeholder text '{match.group(0)}'")
             if match := HARD_CODED.search(text):
-                errors.add(path, number, f"'{match.group(0)}' looks like a number or hours: "
+                errors.add(file.path, number, f"'{match.group(0)}' looks like a number or hours: "
                            "write it as a {{ contact.key }} from contacts.toml")
+            if not suicide_line and (match := SUICIDE.search(text)):
+                errors.add(file.path, number, f"'{match.group(0)}': a text that mentions suicide "
+                           "or self-harm gives {{ suicide.number }} or links to (help:#suicide)")
+                suicide_line = True  # once per file
+            if (platform := PLATFORMS.search(text)) and MENU_PATH.search(text, platform.end()) \
+                    and not dated.CHECKED.search(_paragraph(lines, number)):
+                errors.add(file.path, number, f"a menu path in {platform.group(0)} needs the date "
+                           "it was checked, right after it: {checked YYYY-MM}")
     return errors
 
+
+def _paragraph(lines: list[str], number: int) -> str:
+    """The line and the rest of its paragraph (up to the next blank line)."""
+    rest = []
+    for line in lines[number - 1:]:
+        if not line.strip():
+            break
+        rest.append(line)
+    return "\n".join(rest)
+
+
+def age_errors(library: Library, files: list[SourceFile]) -> Errors:
+    """The youngest pupils read no penalties, and every duration covers reading the module."""
+    errors = Errors()
+    texts = {str(f.path): f for f in files}
+    for module in library.modules.values():
+        file = texts.get(module.path)
+        if file is None:
+            continue
+        if YOUNGEST in module.levels and module.audience == "pupils":
+            quiz = texts.get(module.quiz.path) if module.quiz else None
+            for source in filter(None, (file, quiz)):
+                for number, line in _lines(source):
+                    if match := PENALTY.search(line):
+                        errors.add(source.path, number, f"'{match.group(0).strip()}': a module "
+                                   f"for {YOUNGEST} states no prison terms or fines (move them "
+                                   "to a module for older pupils)")
+        if module.duration < module.minutes_needed:
+            errors.add(file.path, key_line(file.text, "duration"), _duration_message(module))
+    return errors
+
+
+def _duration_message(module: Module) -> str:
+    questions = len(module.quiz.questions) if module.quiz else 0
+    return (f"duration {module.duration} is too short: {module.words} words at "
+            f"{module.reading_speed} a minute and {questions} quiz questions take "
+            f"{module.minutes_needed} minutes")
+
+
+def quiz_errors(library: Library) -> Errors:
+    errors = Errors()
+    for module in library.modules.values():
+        for question in module.quiz.questions if module.quiz else ():
+            if len(question.options) < question.kind.fair_options:
+                errors.add(module.quiz.path, question.line,
+                           f"question '{question.id}' ({question.kind}) needs at least "
+                           f"{question.kind.fair_options} options, found {len(question.options)}")
+    return errors
+
+
+def balance(library: Library, lang: str) -> Balance:
+    questions = [q for (lg, _, _), m in sorted(library.modules.items()) if lg == lang and m.quiz
+                 for q in m.quiz.questions]
+    choices = [q for q in questions if q.kind.written_choice and q.options]
+    true_false = Counter(q.correct_ids for q in questions if q.kind.fixed_ids)
+    return Balance(
+        lang=lang,
+        choices=len(choices),
+        right_first=sum(q.options[0].correct for q in choices),
+        right_longest=sum(max(q.options, key=lambda o: len(o.text)).correct for q in choices),
+        true_false=sum(true_false.values()),
+        same_answer=max(true_false.values(), default=0),
+    )
+
+
+def contact_dates(root: Path, contacts: dict, text: str) -> list[dated.DatedFact]:
+    """The contacts file's own check dates: `checked` and any `<what>_checked`."""
+    path = root / "contacts.toml"
+    return [dated.DatedFact(str(path), key_line(text, key), value, key.replace("_", " "))
+            for key, value in contacts.items() if key.endswith("checked")
+            and isinstance(value, datetime.date)]
+
+
+# --- Readability ---------------------------------------------------------------------------
 
 SENTENCE_END = re.compile(r"[.!?…:;]+(?:\s|$)")
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 # Flesch reading ease: (base, words-per-sentence weight, syllables-per-word weight).
 # French uses the Kandel and Moles adaptation.
 FLESCH = {"en": (206.835, 1.015, 84.6), "fr": (207.0, 1.015, 73.6)}
+FRENCH_VOWELS = "aeiouyàâäéèêëîïôöùûüÿœæ"
+# A vowel that starts a syllable of its own after another vowel (naïf, aéroport, théâtre).
+HIATUS = "éèêëïüÿ"
+
+
+def french_syllables(word: str) -> int:
+    """Written syllables, as a French school counts them: é-co-le (3), i-dée (2).
+
+    Each group of vowels is one syllable; a diaeresis or an accented é after a vowel opens a
+    new one (na-ïf, a-é-ro-port), and so does a vowel after é (ré-u-nion, cré-er) except the
+    final mute e of -ée(s). The u of gu and qu before a vowel is a consonant (quand, guérir).
+    """
+    w = word.lower().replace("'", " ").replace("’", " ")
+    count = 0
+    for part in w.split():
+        part = re.sub(r"(?<=[gq])u(?=[aeiouyéèêiîâ])", "", part)
+        previous = ""
+        for index, char in enumerate(part):
+            if char not in FRENCH_VOWELS:
+                previous = ""
+                continue
+            final_mute = part[index:] in ("e", "es") and previous == "é"
+            if not previous or char in HIATUS or (previous == "é" and not final_mute):
+                count += 1
+            previous = char
+    return max(1, count)
+
+
+def english_syllables(word: str) -> int:
+    import pyphen
+
+    return len(pyphen.Pyphen(lang="en_GB").positions(word.lower())) + 1
+
+
+SYLLABLES = {"fr": french_syllables, "en": english_syllables}
 
 
 def readability(text: str, lang: str) -> float | None:
     """Flesch reading ease, higher is easier (about 60-70 reads easily at 12-15 years)."""
-    import pyphen
-
     words = WORD.findall(text)
-    if not words:
+    if not words or lang not in FLESCH:
         return None
-    dic = pyphen.Pyphen(lang={"fr": "fr_FR", "en": "en_GB"}[lang])
-    syllables = sum(len(dic.positions(word.lower())) + 1 for word in words)
+    syllables = sum(SYLLABLES[lang](word) for word in words)
     sentences = max(1, len(SENTENCE_END.findall(text)))
     base, per_sentence, per_syllable = FLESCH[lang]
     score = base - per_sentence * len(words) / sentences - per_syllable * syllables / len(words)
     return round(score, 1)
 
 
-def check(root: Path) -> Report:
-    library, errors = load(root)
-    errors.extend(policy_errors(root))
+def check(root: Path, languages=LANGUAGES) -> Report:
+    loaded = load(root, languages=languages)
+    library = loaded.library
+    errors = loaded.errors
+    errors.extend(policy_errors(loaded.files))
+    errors.extend(age_errors(library, loaded.files))
+    errors.extend(quiz_errors(library))
     report = Report(library, errors)
-    for lang in LANGUAGES:
+    report.dated = sorted(
+        library.dated + contact_dates(root, library.contacts, loaded.contacts_text),
+        key=lambda fact: (fact.checked, fact.path, fact.line))
+    for lang in languages:
+        report.balance[lang] = balance(library, lang)
         for audience in AUDIENCES:
             modules = library.audience(lang, audience)
             scores = [s for m in modules if (s := readability(m.text, lang)) is not None]
@@ -106,7 +301,11 @@ def content_cli() -> None:
 @click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=lambda: os.environ.get("PONT_CONTENT_DIR", Defaults.CONTENT_DIR),
               help="The content folder (default: the project's content/).")
-def check_command(root: Path) -> None:
+@click.option("--recheck-days", type=click.IntRange(min=1),
+              default=lambda: int(os.environ.get("PONT_CONTENT_RECHECK_DAYS",
+                                                 Defaults.CONTENT_RECHECK_DAYS)),
+              help="Warn about dated facts checked longer ago than this (CONTENT_RECHECK_DAYS).")
+def check_command(root: Path, recheck_days: int) -> None:
     """Validate all content; exit 1 on any error. Each error names its file and line."""
     report = check(Path(root))
     click.echo(f"{'lang':4} {'audience':9} {'modules':>7} {'questions':>9} "
@@ -118,8 +317,30 @@ def check_command(root: Path) -> None:
                    f"{plans:>5} {s['without_sources']:>6} {score:>11}")
     click.echo("(readability: Flesch reading ease, higher is easier; French uses "
                "the Kandel-Moles variant)")
+    click.echo("\nQuiz answers (single-choice and scenario questions; true/false):")
+    for b in report.balance.values():
+        click.echo(f"{b.lang:4} right answer first {b.right_first}/{b.choices} "
+                   f"({b.share(b.right_first, b.choices):.0%}, at most {RIGHT_FIRST_MAX:.0%}); "
+                   f"longest {b.right_longest}/{b.choices} "
+                   f"({b.share(b.right_longest, b.choices):.0%}, at most {RIGHT_LONGEST_MAX:.0%}); "
+                   f"same true/false answer {b.same_answer}/{b.true_false} "
+                   f"({b.share(b.same_answer, b.true_false):.0%}, "
+                   f"at most {TRUE_FALSE_SAME_MAX:.0%})")
+    today = datetime.date.today()
+    click.echo(f"\nDated facts, oldest first ({len(report.dated)}):")
+    for fact in report.dated:
+        click.echo(f"{fact.checked:%Y-%m-%d} {fact.age_days(today):>5} days  "
+                   f"{shown_path(fact.path)}:{fact.line}  {fact.text}")
+    for fact in report.dated:
+        if fact.age_days(today) > recheck_days:
+            click.echo(f"warning: {shown_path(fact.path)}:{fact.line}: checked "
+                       f"{fact.age_days(today)} days ago (more than {recheck_days}): "
+                       "check it again and update its date", err=True)
     for error in report.errors:
         click.echo(str(error), err=True)
-    if report.errors:
-        raise SystemExit(f"{len(report.errors)} error(s) in content")
+    for failure in report.failures:
+        click.echo(f"quiz answers too easy to guess: {failure}", err=True)
+    if report.errors or report.failures:
+        raise SystemExit(f"{len(report.errors)} error(s) and {len(report.failures)} quiz "
+                         "rule(s) failed in content")
     click.echo("Content OK.")

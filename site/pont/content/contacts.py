@@ -14,10 +14,11 @@ from .frontmatter import ContentError, parse_toml
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z0-9_]+)\.([a-z0-9_]+)\s*\}\}")
 
 
-def load(path: Path) -> dict:
-    if not path.exists():
+def parse(text: str, path: Path) -> dict:
+    """The contacts file's tables; `text` is empty when the file is missing."""
+    if not text:
         raise ContentError(path, 1, "the contacts file is missing")
-    return parse_toml(path.read_text(encoding="utf-8"), path)
+    return parse_toml(text, path)
 
 
 def lookup(contacts: dict, lang: str, name: str, key: str) -> str | None:

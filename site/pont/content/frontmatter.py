@@ -10,7 +10,7 @@ from pathlib import Path
 FENCE = "+++"
 
 
-def _shown(path: Path | str) -> str:
+def shown_path(path: Path | str) -> str:
     """A path as an author would type it: relative to the working folder when inside it."""
     relative = os.path.relpath(path)
     return str(path) if relative.startswith("..") else relative
@@ -20,7 +20,7 @@ class ContentError(Exception):
     """A problem in a content file, with the file and line an author should look at."""
 
     def __init__(self, path: Path | str, line: int, message: str):
-        super().__init__(f"{_shown(path)}:{line}: {message}")
+        super().__init__(f"{shown_path(path)}:{line}: {message}")
         self.path = str(path)
         self.line = line
         self.message = message

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, abort, current_app, render_template, url_for
 
 from ..http_cache import cached_page
-from ..i18n import AUDIENCE_PATHS, audience_routes, localized_route
+from ..i18n import audience_routes, localized_route, site_languages
 from .library import ContentInvalid, load_or_fail
 from .model import Library
 
@@ -54,12 +54,7 @@ def lesson(lang: str, slug: str):
 
 audience_routes(bp, "/", audience)
 audience_routes(bp, "/<slug>", module)
-localized_route(
-    bp,
-    {"fr": f"/{AUDIENCE_PATHS['teachers']['fr']}/fiches/<slug>",
-     "en": f"/{AUDIENCE_PATHS['teachers']['en']}/lesson-plans/<slug>"},
-    lesson,
-)
+localized_route(bp, "/{teachers}/{lesson_plans}/<slug>", lesson)
 
 LINK_ENDPOINTS = {
     "module": lambda target: ("content.module", dict(zip(("audience", "slug"),
@@ -85,7 +80,8 @@ def init_app(app: Flask) -> None:
     with app.test_request_context():
         try:
             app.extensions["pont_library"] = load_or_fail(
-                Path(app.config["CONTENT_DIR"]), build_link
+                Path(app.config["CONTENT_DIR"]), build_link,
+                languages=site_languages(app), translations_dir=app.config["TRANSLATIONS_DIR"],
             )
         except ContentInvalid as error:
             raise SystemExit(str(error)) from None

@@ -30,7 +30,7 @@ from sqlalchemy import select
 from ..content.model import Module
 from ..db import get_session
 from ..extensions import limiter
-from ..i18n import AUDIENCE_PATHS, localized_route
+from ..i18n import REGISTRY, audience_routes, localized_route, site_languages
 from . import cleanup, codes, keys, pseudonyms, sessions
 from .models import FINISHED, LiveSession, utcnow
 from .sessions import Problem
@@ -38,7 +38,7 @@ from .sessions import Problem
 bp = Blueprint("live", __name__, cli_group="live")
 
 # The live pages of each language live under these paths (the cookie is scoped to them).
-ROOTS = {"fr": "/classe", "en": "/class"}
+ROOT = "/{class}"
 NO_STORE = {"Cache-Control": "no-store"}
 
 MESSAGES = {
@@ -70,7 +70,7 @@ def library():
 
 
 def cookie_paths() -> list[str]:
-    return [f"/{lang}{root}" for lang, root in ROOTS.items()]
+    return [f"/{lang}{REGISTRY[lang].path(ROOT)}" for lang in site_languages()]
 
 
 def small_int(text: str | None) -> int | None:
@@ -344,15 +344,9 @@ def cleanup_command() -> None:
     click.echo(f"Deleted {count} expired live session(s).")
 
 
-localized_route(bp, ROOTS, join, methods=["GET", "POST"])
-localized_route(bp, {lang: f"{root}/<code>" for lang, root in ROOTS.items()}, pupil,
-                methods=["GET", "POST"])
-localized_route(bp, {"fr": "/classe/<code>/etat", "en": "/class/<code>/state"}, pupil_state)
-localized_route(bp, {"fr": "/classe/<code>/animer", "en": "/class/<code>/host"}, host,
-                methods=["GET", "POST"])
-localized_route(bp, {"fr": "/classe/<code>/animer/etat", "en": "/class/<code>/host/state"},
-                host_state)
-for _audience, _words in AUDIENCE_PATHS.items():
-    localized_route(bp, {"fr": f"/classe/nouvelle/{_words['fr']}/<slug>",
-                         "en": f"/class/new/{_words['en']}/<slug>"},
-                    start, methods=["GET", "POST"], defaults={"audience": _audience})
+localized_route(bp, ROOT, join, methods=["GET", "POST"])
+localized_route(bp, ROOT + "/<code>", pupil, methods=["GET", "POST"])
+localized_route(bp, ROOT + "/<code>/{state}", pupil_state)
+localized_route(bp, ROOT + "/<code>/{host}", host, methods=["GET", "POST"])
+localized_route(bp, ROOT + "/<code>/{host}/{state}", host_state)
+audience_routes(bp, "/<slug>", start, prefix=ROOT + "/{new}", methods=["GET", "POST"])

@@ -17,9 +17,7 @@ class Answer:
 
     @property
     def right(self) -> bool:
-        if self.question.multiple:
-            return self.chosen == self.question.correct_ids
-        return bool(self.chosen) and self.chosen <= self.question.correct_ids
+        return self.question.is_right(self.chosen)
 
 
 @dataclass

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from ..db import get_session
 from ..extensions import csrf, limiter
-from ..i18n import AUDIENCE_PATHS, localized_route
+from ..i18n import audience_routes
 from . import scoring, stats
 
 bp = Blueprint("quizzes", __name__)
@@ -56,9 +56,5 @@ def statistics(lang: str, audience: str, slug: str):
                            most_missed=most_missed)
 
 
-for audience, words in AUDIENCE_PATHS.items():
-    localized_route(bp, {lang: f"/{word}/<slug>/quiz" for lang, word in words.items()},
-                    submit, methods=["POST"], defaults={"audience": audience})
-    localized_route(bp, {"fr": f"/{words['fr']}/<slug>/statistiques",
-                         "en": f"/{words['en']}/<slug>/statistics"},
-                    statistics, defaults={"audience": audience})
+audience_routes(bp, "/<slug>/{quiz}", submit, methods=["POST"])
+audience_routes(bp, "/<slug>/{statistics}", statistics)

@@ -392,12 +392,9 @@ def resend_fields() -> dict | None:
             "multipart": request.endpoint != "reports.form"}
 
 
-localized_route(bp, {"fr": "/signaler", "en": "/report"}, find)
-localized_route(bp, {"fr": "/signaler/<uai>", "en": "/report/<uai>"}, form,
-                methods=["GET", "POST"])
-localized_route(bp, {"fr": "/signaler/<uai>/envoyer", "en": "/report/<uai>/send"}, send,
-                methods=["GET", "POST"])
-localized_route(bp, {"fr": "/signaler/<uai>/affiche", "en": "/report/<uai>/poster"}, poster)
-localized_route(bp, {"fr": "/suivi", "en": "/follow-up"}, follow, methods=["GET", "POST"])
-localized_route(bp, {"fr": "/suivi/ajouter", "en": "/follow-up/add"}, add,
-                methods=["GET", "POST"])
+localized_route(bp, "/{report}", find)
+localized_route(bp, "/{report}/<uai>", form, methods=["GET", "POST"])
+localized_route(bp, "/{report}/<uai>/{send}", send, methods=["GET", "POST"])
+localized_route(bp, "/{report}/<uai>/{poster}", poster)
+localized_route(bp, "/{follow_up}", follow, methods=["GET", "POST"])
+localized_route(bp, "/{follow_up}/{add}", add, methods=["GET", "POST"])

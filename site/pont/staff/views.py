@@ -465,25 +465,17 @@ def purge(lang: str, code: str, referent: Referent):
     return redirect(url_for("staff.dashboard", done="purged"), 303)
 
 
-CASE = {"fr": "/etablissement/signalements/<code>", "en": "/school/reports/<code>"}
+CASE = "/{school}/{reports}/<code>"
 
-
-def case_route(paths: dict[str, str], view, **options) -> None:
-    localized_route(bp, {lang: CASE[lang] + path for lang, path in paths.items()}, view,
-                    **options)
-
-
-localized_route(bp, {"fr": "/etablissement/connexion", "en": "/school/login"}, login,
-                methods=["GET", "POST"])
-localized_route(bp, {"fr": "/etablissement/deconnexion", "en": "/school/logout"}, logout,
-                methods=["GET", "POST"])
-localized_route(bp, {"fr": "/etablissement/signalements", "en": "/school/reports"}, dashboard)
-case_route({"fr": "", "en": ""}, case)
-case_route({"fr": "/statut", "en": "/status"}, change_status, methods=["POST"])
-case_route({"fr": "/etapes", "en": "/steps"}, change_steps, methods=["POST"])
-case_route({"fr": "/notes", "en": "/notes"}, add_note, methods=["POST"])
-case_route({"fr": "/reponse", "en": "/reply"}, reply, methods=["POST"])
-case_route({"fr": "/captures/<int:number>", "en": "/screenshots/<int:number>"}, evidence)
-case_route({"fr": "/dossier", "en": "/dossier"}, dossier_page)
-case_route({"fr": "/dossier.zip", "en": "/dossier.zip"}, dossier_file)
-case_route({"fr": "/supprimer", "en": "/delete"}, purge, methods=["GET", "POST"])
+localized_route(bp, "/{school}/{login}", login, methods=["GET", "POST"])
+localized_route(bp, "/{school}/{logout}", logout, methods=["GET", "POST"])
+localized_route(bp, "/{school}/{reports}", dashboard)
+localized_route(bp, CASE, case)
+localized_route(bp, CASE + "/{status}", change_status, methods=["POST"])
+localized_route(bp, CASE + "/{steps}", change_steps, methods=["POST"])
+localized_route(bp, CASE + "/{notes}", add_note, methods=["POST"])
+localized_route(bp, CASE + "/{reply}", reply, methods=["POST"])
+localized_route(bp, CASE + "/{screenshots}/<int:number>", evidence)
+localized_route(bp, CASE + "/{dossier}", dossier_page)
+localized_route(bp, CASE + "/{dossier}.zip", dossier_file)
+localized_route(bp, CASE + "/{delete}", purge, methods=["GET", "POST"])

@@ -3,11 +3,8 @@
   "use strict";
   var form = document.querySelector("[data-quiz]");
   if (!form) return;
-  var lang = document.documentElement.lang;
-  var words = {
-    fr: { right: "Bonne réponse.", wrong: "Pas tout à fait.", check: "Vérifier", remember: "À retenir : " },
-    en: { right: "Right.", wrong: "Not quite.", check: "Check", remember: "Remember: " }
-  }[lang] || { right: "Right.", wrong: "Not quite.", check: "Check", remember: "Remember: " };
+  // The words come from the page, in its language (data-right, data-wrong, …).
+  var words = form.dataset;
 
   function show(fieldset) {
     var inputs = fieldset.querySelectorAll("input");
@@ -33,13 +30,13 @@
     if (fieldset.dataset.remember) {
       var r = document.createElement("p");
       r.className = "remember-line";
-      r.textContent = words.remember + fieldset.dataset.remember;
+      r.textContent = words.rememberLabel + " " + fieldset.dataset.remember;
       box.appendChild(r);
     }
   }
 
   form.querySelectorAll("[data-question]").forEach(function (fieldset) {
-    if (fieldset.dataset.kind === "multiple") {
+    if ("many" in fieldset.dataset) {
       // Several answers: feedback on request, not after the first tick.
       var button = document.createElement("button");
       button.type = "button";

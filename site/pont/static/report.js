@@ -1,17 +1,6 @@
 /* Report pages: small helps on top of forms that work without this file. */
 (function () {
   "use strict";
-  var lang = document.documentElement.lang === "en" ? "en" : "fr";
-  var words = {
-    fr: {
-      tooMany: "Tu peux envoyer {max} images au plus : choisis les plus utiles.",
-      tooBig: "« {name} » est trop lourde ({max} Mo au plus par image)."
-    },
-    en: {
-      tooMany: "You can send {max} pictures at most: choose the most useful ones.",
-      tooBig: "“{name}” is too large ({max} MB at most per picture)."
-    }
-  }[lang];
 
   // After a failed send, start where the problems are listed.
   var summary = document.querySelector("[data-focus-first]");
@@ -56,11 +45,11 @@
       var maxBytes = parseInt(input.dataset.maxBytes, 10);
       var problem = "";
       if (input.files.length > maxFiles) {
-        problem = words.tooMany.replace("{max}", maxFiles);
+        problem = input.dataset.tooMany.replace("{max}", maxFiles);
       } else {
         for (var i = 0; i < input.files.length; i++) {
           if (input.files[i].size > maxBytes) {
-            problem = words.tooBig.replace("{name}", input.files[i].name)
+            problem = input.dataset.tooBig.replace("{name}", input.files[i].name)
               .replace("{max}", Math.round(maxBytes / 1048576));
             break;
           }
