@@ -1,4 +1,5 @@
-"""Printed pages: lesson plans fit on one or two A4 sheets, without the site's navigation."""
+"""Printed pages: lesson plans fit on one or two A4 sheets (their handouts on pages of their own),
+without the site's navigation."""
 
 from __future__ import annotations
 
@@ -16,10 +17,20 @@ def test_every_lesson_plan_prints_on_at_most_two_a4_pages(page, live_server, lib
     too_long = []
     for lang, slug in sorted(library.lessons):
         page.goto(live_server + LESSON_PATHS[lang].format(slug))
-        pages = page_count(page.pdf(format="A4"))
-        assert pages >= 1
-        if pages > 2:
-            too_long.append(f"{lang}/lessons/{slug}.md prints on {pages} A4 pages")
+        handouts = page.locator("h2.handout").count()
+        whole = page_count(page.pdf(format="A4"))
+        # The plan alone: everything from the first handout on is left out.
+        page.evaluate("""() => {
+            const first = document.querySelector('h2.handout');
+            if (!first) return;
+            for (let node = first; node; ) { const next = node.nextSibling; node.remove(); node = next; }
+        }""")
+        plan = page_count(page.pdf(format="A4"))
+        assert plan >= 1
+        if plan > 2:
+            too_long.append(f"{lang}/lessons/{slug}.md: the plan prints on {plan} A4 pages")
+        if whole < plan + handouts:
+            too_long.append(f"{lang}/lessons/{slug}.md: {handouts} handouts share pages")
     assert too_long == [], "\n".join(too_long)
 
 
