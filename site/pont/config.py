@@ -9,6 +9,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class Defaults:
+    # "production" (PONT_ENV) requires keys, database and public URL from the environment and
+    # hardens HTTP: see production.py.
+    ENV = "development"
+    # Request log lines carry the client's address only when this is on (PONT_LOG_CLIENT_ADDRESS).
+    LOG_CLIENT_ADDRESS = False
     CONTENT_DIR = str(ROOT / "content")
     TRANSLATIONS_DIR = str(ROOT / "translations")
     # SQLite in the instance folder unless DATABASE_URL says otherwise (see create_app).
