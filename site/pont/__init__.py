@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import db, i18n, keyfiles, production, security, templating
+from . import db, i18n, keyfiles, production, request_log, security, templating
 from .config import ROOT, Defaults, from_environment
 from .extensions import babel, csrf, limiter
 
@@ -50,6 +50,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.current_language)
     csrf.init_app(app)
     limiter.init_app(app)
+    request_log.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     templating.init_app(app)
@@ -58,13 +59,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import errors, help, pages
+    from . import errors, health, help, pages
     from .content import views as content_views
     from .live import views as live_views
     from .quizzes import views as quiz_views
     from .reports import views as report_views
     from .staff import views as staff_views
 
+    app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(help.bp)
     app.register_blueprint(content_views.bp)

@@ -10,6 +10,8 @@ from pathlib import Path
 import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import Flask, current_app, g
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
@@ -97,6 +99,13 @@ def migration_lock(engine: Engine) -> Iterator[None]:
                 fcntl.flock(lock_file, fcntl.LOCK_UN)
     else:
         yield
+
+
+def migrations_current(engine: Engine) -> bool:
+    """Whether the database's schema is at the migrations' head (one query)."""
+    heads = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+    with engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads()) == heads
 
 
 @click.group("db")
