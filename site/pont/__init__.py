@@ -8,7 +8,16 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import db, i18n, keyfiles, production, request_log, security, templating
+from . import (
+    db,
+    i18n,
+    keyfiles,
+    production,
+    request_log,
+    security,
+    static_files,
+    templating,
+)
 from .config import ROOT, Defaults, from_environment
 from .extensions import babel, csrf, limiter
 
@@ -54,6 +63,7 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    static_files.init_app(app)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.add_extension("jinja2.ext.loopcontrols")
 
