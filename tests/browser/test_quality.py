@@ -29,7 +29,7 @@ pytestmark = pytest.mark.keeps_data
 
 PAGE_BUDGET = 50 * 1024  # bytes transferred, HTML + CSS + JS + images + fonts
 WIDTH = 320
-PARTS = 6
+PARTS = 10
 
 
 LIVE = {"fr": ("/fr/classe/nouvelle/eleves/{slug}", "/fr/classe/{code}/animer", "/fr/classe"),
