@@ -113,3 +113,10 @@ def test_the_report_form_and_live_sessions_link_to_the_public_site(exported):
     home = (exported / "fr" / "aide.html").read_text()
     assert f'href="{PUBLIC}/fr/signaler"' in home
     assert f'href="{PUBLIC}/fr/classe"' in home
+
+
+def test_a_folder_that_is_not_an_export_is_never_replaced(app, tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    result = app.test_cli_runner().invoke(export_command, [str(tmp_path), "--public-url", PUBLIC])
+    assert result.exit_code != 0 and "holds no previous export" in result.output
+    assert (tmp_path / "notes.txt").read_text() == "mine"

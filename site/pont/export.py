@@ -35,6 +35,7 @@ from .static_files import fingerprinted_names
 
 ATTRIBUTE = re.compile(r'\b(href|src|action)="([^"]*)"')
 QUIZ_FORM = re.compile(r"<form ([^>]*)\bdata-quiz\b")
+MARKER = ".pont-export"  # says a folder holds an export, which a new one may replace
 
 
 class ExportError(click.ClickException):
@@ -132,10 +133,18 @@ class Exporter:
                                        f"{html.escape(notice)}</p></noscript>", 1)
         return text.replace("</head>", f'<script src="{script}" defer></script>\n</head>', 1)
 
-    def write(self, folder: Path) -> int:
+    def write(self, destination: Path) -> int:
+        """Write into a new folder, then put it in place of the previous export (which nginx
+        may be serving) in one rename; a folder that is not an export is never replaced."""
+        if destination.exists() and not (destination / MARKER).exists():
+            if any(destination.iterdir()):
+                raise ExportError(f"{destination} is not empty and holds no previous export")
+            destination.rmdir()
         pages = self.crawl()
-        if folder.exists():
-            shutil.rmtree(folder)
+        folder = destination.with_name(f".{destination.name}.new")
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        (folder / MARKER).write_text("Written by `flask --app pont export`.\n")
         for path, text in pages.items():
             target = folder / file_for(path)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -151,6 +160,14 @@ class Exporter:
             f'</head>\n<body>\n<p><a href="fr/index.html" hreflang="fr">Français</a> · '
             f'<a href="en/index.html" hreflang="en" lang="en">English</a></p>\n</body>\n'
             f"</html>\n", encoding="utf-8")
+        if destination.exists():
+            old = destination.with_name(f".{destination.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            destination.rename(old)
+            folder.rename(destination)
+            shutil.rmtree(old)
+        else:
+            folder.rename(destination)
         return len(pages)
 
 
