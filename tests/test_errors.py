@@ -67,3 +67,25 @@ def test_database_down_gives_a_503_page_in_the_visitors_language(down, library, 
     messages = [record.getMessage() for record in caplog.records]
     assert messages and all(m.startswith("database unavailable on ") for m in messages)
     assert not any(record.exc_info for record in caplog.records)
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+@pytest.mark.parametrize("method, path, body", [
+    ("GET", "/fr/%ff%fe", None),
+    ("GET", "/fr/signaler?q=%ff%fe", None),
+    ("GET", "/fr/classe/%ff/etat", None),
+    ("POST", "/fr/classe", b"code=%ff%fe"),
+    ("POST", "/fr/eleves/cest-quoi-le-cyberharcelement/quiz", b"q-x=%ff"),
+    ("POST", "/fr/suivi", b"code=%ff&secret=%fe"),
+    ("PUT", "/fr/", None),
+    ("POST", "/fr/aide", None),
+    ("POST", "/fr/classe", b"code=" + b"a" * (13 * 1024 * 1024)),
+], ids=["path", "query", "code", "join form", "quiz form", "follow-up form", "PUT",
+        "POST to a page", "body over the limit"])
+def test_bad_input_is_never_a_500_nor_a_logged_error(client, caplog, method, path, body):
+    caplog.set_level(logging.ERROR)
+    response = client.open(path, method=method, data=body, content_type=FORM)
+    assert response.status_code < 500
+    assert caplog.records == []
