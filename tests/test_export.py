@@ -67,6 +67,9 @@ def test_every_public_page_is_exported_in_both_languages(exported, library):
             assert "data-offline" in text and "<noscript>" in text
     for name in ("index.html", "fr/index.html", "en/index.html", "fr/aide.html", "en/help.html"):
         assert (exported / name).exists(), name
+    for lang, words in (("fr", "Quitter vite"), ("en", "Quick exit")):
+        for page in (exported / lang).rglob("*.html"):
+            assert words in page.read_text(), f"{page} is not in its language"
 
 
 def test_the_export_has_no_broken_link_and_only_relative_ones(exported, static_server):

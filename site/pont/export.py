@@ -23,8 +23,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
-from flask import Flask, current_app
-from flask.cli import with_appcontext
+from flask import Flask
+from flask.cli import ScriptInfo
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
@@ -174,12 +174,15 @@ class Exporter:
 @click.command("export")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--public-url", help="The live site's address (default: PONT_PUBLIC_URL).")
-@with_appcontext
-def export_command(folder: Path, public_url: str | None) -> None:
+@click.pass_context
+def export_command(context: click.Context, folder: Path, public_url: str | None) -> None:
     """Write every public page, in both languages, as static files into FOLDER."""
-    public_url = public_url or current_app.config.get("PUBLIC_URL")
+    # No app context around the crawl: each page gets its own, and with it its language
+    # (Flask-Babel keeps the locale on `g`, which one shared context would carry over).
+    app = context.ensure_object(ScriptInfo).load_app()
+    public_url = public_url or app.config.get("PUBLIC_URL")
     if not public_url:
         raise click.UsageError("the report form and live sessions need the live site's "
                                "address: set PONT_PUBLIC_URL or pass --public-url")
-    count = Exporter(current_app._get_current_object(), public_url).write(folder)
+    count = Exporter(app, public_url).write(folder)
     click.echo(f"Exported {count} pages into {folder}.")
