@@ -6,6 +6,8 @@ import pytest
 
 from pont.export import export_command
 
+from .axe import assert_no_violations
+
 
 @pytest.fixture(scope="module")
 def exported(app, tmp_path_factory):
@@ -36,6 +38,7 @@ def test_a_quiz_opened_from_a_folder_is_scored_in_the_browser(page, exported, li
     status = page.locator("form [role=status]")
     assert status.inner_text() == f"Tu as {total} bonnes réponses sur {total}. Bravo !"
     assert page.evaluate("document.activeElement.getAttribute('role')") == "status"
+    assert_no_violations(page)
 
 
 def test_without_javascript_the_quiz_says_it_needs_it(browser, exported, library):
