@@ -8,16 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import (
-    db,
-    i18n,
-    keyfiles,
-    production,
-    request_log,
-    security,
-    static_files,
-    templating,
-)
+from . import db, i18n, keyfiles, production, request_log, security, static_files, templating
 from .config import ROOT, Defaults, from_environment
 from .extensions import babel, csrf, limiter
 
