@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 from flask import Flask
 
-from . import db, i18n, security, templating
+from . import db, i18n, keyfiles, production, request_log, security, static_files, templating
 from .config import ROOT, Defaults, from_environment
 from .extensions import babel, csrf, limiter
 
@@ -23,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(from_environment())
     if test_config:
         app.config.update(test_config)
+    production.init_app(app)
     ensure_secret_key(app)
 
     register_extensions(app)
@@ -37,13 +39,8 @@ def ensure_secret_key(app: Flask) -> None:
     if app.config.get("SECRET_KEY"):
         return
     key_file = Path(app.instance_path) / "secret_key"
-    key_file.parent.mkdir(parents=True, exist_ok=True)
-    if not key_file.exists():
-        import secrets
-
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
-    app.config["SECRET_KEY"] = key_file.read_text().strip()
+    key = keyfiles.read_or_create(key_file, lambda: secrets.token_hex(32))
+    app.config["SECRET_KEY"] = key.strip()
 
 
 def register_extensions(app: Flask) -> None:
@@ -53,21 +50,24 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.current_language)
     csrf.init_app(app)
     limiter.init_app(app)
+    request_log.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    static_files.init_app(app)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.add_extension("jinja2.ext.loopcontrols")
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import errors, help, pages
+    from . import errors, health, help, pages
     from .content import views as content_views
     from .live import views as live_views
     from .quizzes import views as quiz_views
     from .reports import views as report_views
     from .staff import views as staff_views
 
+    app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(help.bp)
     app.register_blueprint(content_views.bp)

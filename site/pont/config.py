@@ -9,6 +9,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class Defaults:
+    # "production" (PONT_ENV) requires keys, database and public URL from the environment and
+    # hardens HTTP: see production.py.
+    ENV = "development"
+    # Request log lines carry the client's address only when this is on (PONT_LOG_CLIENT_ADDRESS).
+    LOG_CLIENT_ADDRESS = False
     CONTENT_DIR = str(ROOT / "content")
     # Days after which `content check` warns that a dated fact ({checked 2026-11}) is due.
     CONTENT_RECHECK_DAYS = 180

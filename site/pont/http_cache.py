@@ -35,4 +35,5 @@ def cached_page(view):
         response.cache_control.no_cache = True
         return response.make_conditional(request)
 
+    wrapper.depends_only_on_url = True  # so `flask export` can write it as a file
     return wrapper

@@ -2,7 +2,9 @@
 
 The crawl starts at /fr/ and /en/ (plus a live session's pages, a school's report pages and,
 logged in as its referent, the school's staff pages) and follows every internal link. Each
-gate checks all pages and fails once, listing every page with the rule it broke.
+browser gate runs once per part of the pages (every PARTS-th page, so the parts weigh the
+same and no test comes near its time limit) and fails once per part, listing every page with
+the rule it broke.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ pytestmark = pytest.mark.keeps_data
 
 PAGE_BUDGET = 50 * 1024  # bytes transferred, HTML + CSS + JS + images + fonts
 WIDTH = 320
+PARTS = 10
 
 
 LIVE = {"fr": ("/fr/classe/nouvelle/eleves/{slug}", "/fr/classe/{code}/animer", "/fr/classe"),
@@ -99,6 +102,12 @@ def pages(crawled):
     return crawled[0]
 
 
+@pytest.fixture(params=range(PARTS), ids=[f"part{n + 1}of{PARTS}" for n in range(PARTS)])
+def part(request, pages):
+    """One part of the crawled pages, for the gates that open each page in the browser."""
+    return pages[request.param::PARTS]
+
+
 def browser_cookies(live_server, cookies) -> list[dict]:
     port = live_server.rsplit(":", 1)[1]
     return [{**c, "url": c["url"].replace("127.0.0.1", f"127.0.0.1:{port}")} for c in cookies]
@@ -126,12 +135,12 @@ def test_every_page_is_reachable_and_complete(pages):
         assert page.html.lstrip().startswith("<!doctype html>"), page.url
 
 
-def test_axe_no_request_to_other_hosts_and_weight(pages, shared_page, live_server, crawled):
+def test_axe_no_request_to_other_hosts_and_weight(part, shared_page, live_server, crawled):
     # A first visit, but a referent's: staff pages need their login.
     staff_login = browser_cookies(live_server, [c for c in crawled[1] if c["name"] == "session"])
     failures: list[str] = []
     weights: list[tuple[int, str]] = []
-    for page in pages:
+    for page in part:
         loaded: list = []
         foreign: list[str] = []
 
@@ -185,10 +194,10 @@ INTERACTIVE = """() => {
 }"""
 
 
-def test_keyboard_reaches_every_interactive_element_with_visible_focus(pages, shared_page,
+def test_keyboard_reaches_every_interactive_element_with_visible_focus(part, shared_page,
                                                                       live_server):
     failures: list[str] = []
-    for page in pages:
+    for page in part:
         shared_page.goto(live_server + page.url)
         expected = shared_page.evaluate(INTERACTIVE)
         seen: set[str] = set()
@@ -205,11 +214,11 @@ def test_keyboard_reaches_every_interactive_element_with_visible_focus(pages, sh
     assert failures == [], "\n".join(failures)
 
 
-def test_small_screens_and_print(pages, browser, live_server, crawled):
+def test_small_screens_and_print(part, browser, live_server, crawled):
     context = new_context(browser, live_server, crawled, viewport={"width": WIDTH, "height": 640})
     tab = context.new_page()
     failures: list[str] = []
-    for page in pages:
+    for page in part:
         tab.emulate_media(media="screen")
         tab.goto(live_server + page.url)
         width = tab.evaluate("document.documentElement.scrollWidth")

@@ -17,6 +17,7 @@ from flask import Flask, current_app
 from werkzeug.exceptions import InternalServerError
 
 from ..errors import render_error
+from ..keyfiles import read_or_create
 
 KEY_FILE = "report_keys"
 
@@ -77,11 +78,7 @@ def split_keys(value: str | list[str] | tuple[str, ...] | None) -> list[str]:
 def instance_keys(app: Flask) -> list[str]:
     """The development key: generated once, kept in the instance folder (mode 600)."""
     path = Path(app.instance_path) / KEY_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.write_text(Fernet.generate_key().decode("ascii") + "\n")
-        path.chmod(0o600)
-    return split_keys(path.read_text())
+    return split_keys(read_or_create(path, lambda: Fernet.generate_key().decode("ascii") + "\n"))
 
 
 def init_app(app: Flask) -> None:

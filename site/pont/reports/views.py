@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from .. import errors
 from ..db import get_session, rollback_after_failure
 from ..extensions import csrf, limiter
 from ..i18n import current_language, localized_route
@@ -348,6 +349,8 @@ def typed_text() -> list[tuple[str, str]]:
 @bp.errorhandler(DBAPIError)
 def database_unavailable(error: DBAPIError):
     """The database failed: say so plainly, hold the text to copy, log nothing of it."""
+    if request.endpoint in ("reports.find", "reports.poster"):
+        return errors.database_unavailable(error)  # nothing was typed, nothing to give back
     rollback_after_failure()
     current_app.logger.error("report pages: database unavailable (%s: %s)",
                              type(error).__name__, type(getattr(error, "orig", None)).__name__)
