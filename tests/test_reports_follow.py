@@ -10,7 +10,8 @@ from sqlalchemy import select, update
 
 from pont import create_app
 from pont.reports.crypto import vault
-from pont.reports.models import Report, ReportMessage, StaffNote
+from pont.reports.models import Report, ReportMessage
+from pont.staff.models import StaffNote
 
 from .reports_helpers import (
     ANSWERS,

@@ -15,17 +15,10 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select, text, update
 
 from pont import create_app
-from pont.reports.models import (
-    CLOSED,
-    Evidence,
-    Referent,
-    Report,
-    ReportMessage,
-    StaffNote,
-    utcnow,
-)
+from pont.clock import utcnow
+from pont.reports.models import CLOSED, Evidence, Report, ReportMessage
 from pont.staff import retention
-from pont.staff.models import AuditEntry, CaseStep
+from pont.staff.models import AuditEntry, CaseStep, Referent, StaffNote
 
 from .reports_helpers import (
     ANSWERS,
@@ -160,7 +153,7 @@ def test_an_inactive_referent_cannot_log_in_nor_stay_logged_in(app, client, scho
 
 def test_a_new_password_from_the_command_line_logs_the_referent_out(app, staff, runner):
     assert staff.get(url("dashboard")).status_code == 200
-    result = runner.invoke(args=["schools", "add-referent", UAI, EMAIL,
+    result = runner.invoke(args=["staff", "add-referent", UAI, EMAIL,
                                  "--password", "another long passphrase"])
     assert result.exit_code == 0, result.output
     assert staff.get(url("dashboard")).status_code == 303
@@ -673,10 +666,10 @@ def test_the_purge_command_uses_the_configured_retention(app, client, school, ru
     set_report(app, code, status_changed_at=utcnow() - datetime.timedelta(days=31))
     app.config["CASE_RETENTION_DAYS"] = 60
     try:
-        result = runner.invoke(args=["reports", "purge"])
+        result = runner.invoke(args=["staff", "purge"])
         assert result.exit_code == 0 and "0 closed case(s) older than 60 days" in result.output
         app.config["CASE_RETENTION_DAYS"] = 30
-        result = runner.invoke(args=["reports", "purge"])
+        result = runner.invoke(args=["staff", "purge"])
         assert result.exit_code == 0 and "1 closed case(s) older than 30 days" in result.output
     finally:
         app.config["CASE_RETENTION_DAYS"] = 365

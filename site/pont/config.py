@@ -9,6 +9,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class Defaults:
+    """Every setting and its default, in one table (the README's tables are tested against it).
+
+    A setting is read as `app.config["NAME"]`, never with a default of its own.
+    """
+
     CONTENT_DIR = str(ROOT / "content")
     TRANSLATIONS_DIR = str(ROOT / "translations")
     # SQLite in the instance folder unless DATABASE_URL says otherwise (see create_app).
@@ -16,6 +21,8 @@ class Defaults:
     AUTO_MIGRATE = True
     LANGUAGES = ("fr", "en")
     DEFAULT_LANGUAGE = "fr"
+    # Signs cookies; made once into the instance folder when not set (see create_app).
+    SECRET_KEY: str | None = None
     # Where the quick-exit button sends a visitor: a neutral, everyday page.
     QUICK_EXIT_URL = "https://www.google.com/"
     # The site's public address (e.g. "https://pont.example.fr"), for absolute links to each
@@ -27,14 +34,35 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     RATELIMIT_STORAGE_URI = "memory://"
+    # With Redis unreachable, limits go on in each process's memory instead of failing pages.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
     # How many reverse proxies stand in front of the app (0: none). See security.py.
     PROXY_COUNT = 0
-    RATELIMIT_HEADERS_ENABLED = True
-    # Only staff sessions are permanent: a referent's browser left alone is logged out after
-    # this many seconds without a request (each request renews it).
+
+    # Live class sessions.
+    LIVE_IDLE_HOURS = 4
+    LIVE_START_LIMIT = "30 per hour"
+    LIVE_JOIN_LIMIT = "120 per minute"
+    LIVE_ANSWER_LIMIT = "30 per minute"
+
+    # Reports. Encryption keys, comma-separated, the first one encrypts; without any, one is
+    # generated once into the instance folder (see reports/crypto.py).
+    REPORT_KEYS = ""
+    REPORT_SEND_LIMIT = "20 per hour; 100 per day"
+    REPORT_CHECK_LIMIT = "60 per hour"
+    REPORT_CODE_LIMIT = "10 per hour; 30 per day"
+    REPORT_ADD_LIMIT = "20 per hour; 50 per day"
+    REPORT_READ_WITHIN_DAYS = 2
+    REPORT_TIMEZONE = "Europe/Paris"
+
+    # School staff. Only staff sessions are permanent: a referent's browser left alone is
+    # logged out after this many seconds without a request (each request renews it).
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     # Days a closed case is kept, counted from its closing, before it is deleted.
     CASE_RETENTION_DAYS = 365
+    STAFF_LOGIN_LIMIT = "30 per hour"
+    STAFF_LOGIN_EMAIL_LIMIT = "10 per hour; 30 per day"
 
 
 def from_environment() -> dict[str, object]:

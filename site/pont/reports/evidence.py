@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .models import Evidence, utcnow
+from ..clock import utcnow
+from .models import Evidence
 
 MAX_FILES = 5
 MAX_FILE_BYTES = 5 * 1024 * 1024

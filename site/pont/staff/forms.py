@@ -37,7 +37,7 @@ class StatusForm(FlaskForm):
 
 
 class StepsForm(FlaskForm):
-    steps = CheckboxesField(_l("Protocol steps done"),
+    steps = CheckboxesField(_l("Steps of the pHARe protocol"),
                             choices=options((step, label) for step, label, _hint in STEPS))
 
 

@@ -20,28 +20,18 @@ from flask import (
     url_for,
 )
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import load_only
 
+from ..clock import utcnow
 from ..db import get_session, rollback_after_failure
 from ..extensions import csrf, limiter
 from ..i18n import localized_route
 from ..reports import codes
-from ..reports.cli import reports_cli
 from ..reports.crypto import vault
-from ..reports.models import (
-    CLOSED,
-    STATUSES,
-    Evidence,
-    Referent,
-    Report,
-    ReportMessage,
-    StaffNote,
-    utcnow,
-)
-from ..reports.views import choices
-from . import audit, cli, dossier, forms, retention
+from ..reports.forms import choices
+from ..reports.models import CLOSED, STATUSES, Report
+from . import audit, cases, dossier, forms, retention
 from .auth import (
     SESSION_KEY,
     LoginRequired,
@@ -51,8 +41,8 @@ from .auth import (
     log_out,
     login_required,
 )
-from .models import AuditEntry, CaseStep
-from .protocol import DANGER_LABELS, STATUS_LABELS, STEP_IDS, STEPS, dashboard_order, is_urgent
+from .models import Referent
+from .protocol import DANGER_LABELS, STATUS_LABELS, STEPS, is_urgent
 
 bp = Blueprint("staff", __name__)
 # Where a `next` address may lead after logging in: staff pages only.
@@ -75,12 +65,6 @@ DONE = {
 KEPT_FIELDS = {"note": _l("Your internal note"), "reply": _l("Your answer to the reporter")}
 
 
-@bp.record_once
-def setup(state) -> None:
-    retention.check_config(state.app)
-    reports_cli.add_command(cli.purge_command)
-
-
 @bp.after_request
 def private(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
@@ -90,12 +74,12 @@ def private(response: Response) -> Response:
 
 def login_limit() -> str:
     """Unsuccessful logins per client address (a whole school may share one)."""
-    return current_app.config.get("STAFF_LOGIN_LIMIT", "30 per hour")
+    return current_app.config["STAFF_LOGIN_LIMIT"]
 
 
 def login_email_limit() -> str:
     """Unsuccessful logins per e-mail address, from anywhere."""
-    return current_app.config.get("STAFF_LOGIN_EMAIL_LIMIT", "10 per hour; 30 per day")
+    return current_app.config["STAFF_LOGIN_EMAIL_LIMIT"]
 
 
 def typed_email_key() -> str:
@@ -134,7 +118,7 @@ def render_login(form, problem=None, kept=(), status=200):
 def login(lang: str):
     """GET: the form (or who is logged in). POST: one generic message for any failure."""
     form = forms.LoginForm()
-    if request.method == "GET":
+    if request.method != "POST":
         return render_login(form)
     if not form.validate():
         return render_login(form, status=400)
@@ -154,7 +138,7 @@ def login(lang: str):
 
 @csrf.exempt
 def logout(lang: str):
-    if request.method == "GET":
+    if request.method != "POST":
         return redirect(url_for("staff.login"), 303)
     referent = current_referent()
     if referent is not None:
@@ -172,10 +156,10 @@ def logout(lang: str):
 @bp.errorhandler(LoginRequired)
 def login_first(_error):
     """GET: to the login page and back. POST: the login page, holding what was typed."""
-    back = request.full_path.rstrip("?") if request.method == "GET" else (
+    back = request.full_path.rstrip("?") if request.method != "POST" else (
         url_for("staff.case", code=request.view_args["code"])
         if "code" in (request.view_args or {}) else None)
-    if request.method == "GET":
+    if request.method != "POST":
         return redirect(url_for("staff.login", next=back), 303)
     kept = [(str(label), request.form.get(name, "")) for name, label in KEPT_FIELDS.items()
             if request.form.get(name, "").strip()]
@@ -205,21 +189,6 @@ def database_unavailable(error: DBAPIError):
 # The school's reports --------------------------------------------------------------------
 
 
-def new_messages(db, school_id: int) -> dict[int, int]:
-    """Reporter messages that arrived after the school last opened each case."""
-    seen = (select(AuditEntry.report_id, func.max(AuditEntry.at).label("at"))
-            .where(AuditEntry.school_id == school_id, AuditEntry.action == "case_view")
-            .group_by(AuditEntry.report_id).subquery())
-    rows = db.execute(
-        select(ReportMessage.report_id, func.count())
-        .join(Report, Report.id == ReportMessage.report_id)
-        .outerjoin(seen, seen.c.report_id == ReportMessage.report_id)
-        .where(Report.school_id == school_id, ReportMessage.author == "reporter",
-               or_(seen.c.at.is_(None), ReportMessage.created_at > seen.c.at))
-        .group_by(ReportMessage.report_id))
-    return dict(rows.all())
-
-
 @login_required
 def dashboard(lang: str, referent: Referent):
     db = get_session()
@@ -228,16 +197,11 @@ def dashboard(lang: str, referent: Referent):
     problem, status = None, 200
     if wanted and wanted not in STATUSES:
         problem, status, wanted = _l("There is no such status: showing every report."), 400, ""
-    reports = db.scalars(select(Report).where(Report.school_id == referent.school_id).options(
-        load_only(Report.id, Report.code, Report.status, Report.danger, Report.created_at,
-                  Report.contact_requested, Report.status_changed_at, Report.school_id))).all()
-    counts = {name: sum(report.status == name for report in reports) for name in STATUSES}
-    shown = sorted((report for report in reports if not wanted or report.status == wanted),
-                   key=dashboard_order)
+    found = cases.case_list(db, referent, wanted or None)
     page = render_template(
-        "staff/dashboard.html", referent=referent, reports=shown, counts=counts,
-        total=len(reports), wanted=wanted, problem=problem, done=done_message(),
-        new=new_messages(db, referent.school_id), **labels())
+        "staff/dashboard.html", referent=referent, reports=found.reports, counts=found.counts,
+        total=found.total, wanted=wanted, problem=problem, done=done_message(),
+        new=found.new, **labels())
     audit.record(db, "dashboard_view", referent, detail=wanted or None)
     db.commit()
     return page, status
@@ -249,32 +213,11 @@ def labels() -> dict:
 
 
 def own_case(referent: Referent, code: str) -> Report:
-    """The case with this code if it belongs to the referent's school; otherwise 404."""
-    code = codes.normalize(code)
-    if not codes.is_well_formed(code, codes.CODE_LENGTH):
-        abort(404)
-    report = get_session().scalars(
-        select(Report).where(Report.code == code, Report.school_id == referent.school_id)).first()
+    """The case with this code if the referent may see it; otherwise 404."""
+    report = cases.find_case(get_session(), referent, code)
     if report is None:
         abort(404)
     return report
-
-
-def case_steps(db, report: Report) -> dict[str, CaseStep]:
-    return {step.step: step for step in db.scalars(
-        select(CaseStep).where(CaseStep.report_id == report.id))}
-
-
-def case_notes(db, report: Report) -> list[tuple[StaffNote, str | None]]:
-    return list(db.execute(
-        select(StaffNote, Referent.email)
-        .outerjoin(Referent, Referent.id == StaffNote.referent_id)
-        .where(StaffNote.report_id == report.id).order_by(StaffNote.id)).all())
-
-
-def last_seen(db, report: Report):
-    return db.scalar(select(func.max(AuditEntry.at)).where(
-        AuditEntry.report_id == report.id, AuditEntry.action == "case_view"))
 
 
 def contact_text(report: Report) -> str | None:
@@ -288,8 +231,8 @@ def render_case(referent: Referent, report: Report, status: int = 200, **given):
     """The case page; `given` holds a form sent back with its errors and typed text."""
     db = get_session()
     keys = vault()
-    steps = case_steps(db, report)
-    seen = last_seen(db, report)
+    steps = cases.steps_of(db, report)
+    seen = cases.last_seen(db, report)
     case_forms = {
         "status_form": forms.StatusForm(formdata=None, status=report.status),
         "steps_form": forms.StepsForm(formdata=None, steps=list(steps)),
@@ -297,7 +240,7 @@ def render_case(referent: Referent, report: Report, status: int = 200, **given):
         "reply_form": forms.ReplyForm(formdata=None),
         **given,
     }
-    audit.record(db, "case_view", referent, report)
+    cases.record_visit(db, referent, report)
     db.flush()
     page = render_template(
         "staff/case.html", referent=referent, report=report, school=report.school,
@@ -305,7 +248,7 @@ def render_case(referent: Referent, report: Report, status: int = 200, **given):
         messages=[(message, keys.decrypt_text(message.body), seen is None
                    or message.created_at > seen) for message in report.messages],
         notes=[(note, email, keys.decrypt_text(note.body))
-               for note, email in case_notes(db, report)],
+               for note, email in cases.notes_of(db, report)],
         evidence=report.evidence, steps=steps, step_list=STEPS, choices=choices(),
         trail=audit.trail(db, report), actions=audit.ACTIONS, done=done_message(),
         purge_after=retention.purge_after(report), **case_forms, **labels())
@@ -318,92 +261,47 @@ def case(lang: str, code: str, referent: Referent):
     return render_case(referent, own_case(referent, code))
 
 
-def back_to_case(report: Report, done: str, anchor: str):
-    return redirect(url_for("staff.case", code=report.code, done=done) + f"#{anchor}", 303)
+# Changes: one form each, one helper for all ----------------------------------------------
+
+# Per change: its form, the form's name on the case page, the Change it asks for, and where
+# the page goes back to.
+CHANGES = {
+    "status": (forms.StatusForm, "status_form",
+               lambda form: cases.Change(status=form.status.data), "handling"),
+    "steps": (forms.StepsForm, "steps_form",
+              lambda form: cases.Change(steps=frozenset(form.steps.data or ())), "handling"),
+    "note": (forms.NoteForm, "note_form", lambda form: cases.Change(note=form.note.data),
+             "notes"),
+    "reply": (forms.ReplyForm, "reply_form", lambda form: cases.Change(reply=form.reply.data),
+              "messages"),
+}
 
 
 @csrf.exempt
 @login_required
-def change_status(lang: str, code: str, referent: Referent):
+def change(lang: str, code: str, name: str, referent: Referent):
+    """Validate the posted form, apply its change, and go back to the case (or show the
+    case again with the form's errors and what was typed)."""
+    form_class, form_name, change_of, anchor = CHANGES[name]
     report = own_case(referent, code)
-    form = forms.StatusForm()
+    form = form_class()
     if not form.validate():
-        return render_case(referent, report, 400, status_form=form)
-    if form.status.data != report.status:
-        report.status = form.status.data
-        report.status_changed_at = report.updated_at = utcnow()
-        audit.record(get_session(), "status", referent, report, detail=report.status)
-        get_session().commit()
-    return back_to_case(report, "status", "handling")
-
-
-@csrf.exempt
-@login_required
-def change_steps(lang: str, code: str, referent: Referent):
-    report = own_case(referent, code)
-    form = forms.StepsForm()
-    if not form.validate():
-        return render_case(referent, report, 400, steps_form=form)
-    db = get_session()
-    done = case_steps(db, report)
-    wanted = set(form.steps.data or [])
-    changed = False
-    for step in STEP_IDS:
-        if step in wanted and step not in done:
-            db.add(CaseStep(report_id=report.id, step=step, referent_id=referent.id))
-            changed = True
-        elif step not in wanted and step in done:
-            db.delete(done[step])
-            changed = True
-    if changed:
-        report.updated_at = utcnow()
-        audit.record(db, "steps", referent, report, detail=f"{len(wanted)}/{len(STEP_IDS)}")
-        db.commit()
-    return back_to_case(report, "steps", "handling")
-
-
-@csrf.exempt
-@login_required
-def add_note(lang: str, code: str, referent: Referent):
-    report = own_case(referent, code)
-    form = forms.NoteForm()
-    if not form.validate():
-        return render_case(referent, report, 400, note_form=form)
-    db = get_session()
-    db.add(StaffNote(report_id=report.id, referent_id=referent.id,
-                     body=vault().encrypt_text(form.note.data)))
-    report.updated_at = utcnow()
-    audit.record(db, "note", referent, report)
-    db.commit()
-    return back_to_case(report, "note", "notes")
-
-
-@csrf.exempt
-@login_required
-def reply(lang: str, code: str, referent: Referent):
-    report = own_case(referent, code)
-    form = forms.ReplyForm()
-    if not form.validate():
-        return render_case(referent, report, 400, reply_form=form)
-    db = get_session()
-    report.messages.append(ReportMessage(author="school",
-                                         body=vault().encrypt_text(form.reply.data)))
-    report.updated_at = utcnow()
-    audit.record(db, "reply", referent, report)
-    db.commit()
-    return back_to_case(report, "reply", "messages")
+        return render_case(referent, report, 400, **{form_name: form})
+    cases.apply(get_session(), referent, report, change_of(form))
+    return redirect(url_for("staff.case", code=report.code, done=name) + f"#{anchor}", 303)
 
 
 @login_required
 def evidence(lang: str, code: str, number: int, referent: Referent):
     """One screenshot, as stored (re-encoded, without metadata), for this school only."""
     report = own_case(referent, code)
-    item = get_session().get(Evidence, number)
-    if item is None or item.report_id != report.id:
+    db = get_session()
+    item = cases.screenshot(db, report, number)
+    if item is None:
         abort(404)
     data = vault().decrypt(item.data)
-    audit.record(get_session(), "evidence_view", referent, report, detail=str(item.id))
-    get_session().commit()
+    audit.record(db, "evidence_view", referent, report, detail=str(item.id))
+    db.commit()
     extension = dossier.EXTENSIONS.get(item.media_type, "bin")
     return Response(data, mimetype=item.media_type, headers={
         "Content-Disposition": f'inline; filename="{report.code}-{item.id}.{extension}"'})
@@ -415,8 +313,8 @@ def evidence(lang: str, code: str, number: int, referent: Referent):
 def dossier_document(report: Report, referent: Referent, action: str) -> dict:
     with_notes = request.args.get("notes") == "1"
     db = get_session()
-    notes = [note for note, _email in case_notes(db, report)] if with_notes else None
-    document = dossier.build(report, list(case_steps(db, report).values()), notes)
+    notes = [note for note, _email in cases.notes_of(db, report)] if with_notes else None
+    document = dossier.build(report, list(cases.steps_of(db, report).values()), notes)
     audit.record(db, action, referent, report, detail="with_notes" if with_notes else None)
     db.commit()
     return document
@@ -428,7 +326,7 @@ def dossier_page(lang: str, code: str, referent: Referent):
     report = own_case(referent, code)
     document = dossier_document(report, referent, "export_print")
     return render_template("staff/dossier.html", referent=referent, report=report,
-                           dossier=document, done=case_steps(get_session(), report),
+                           dossier=document, done=cases.steps_of(get_session(), report),
                            now=utcnow(), **labels())
 
 
@@ -453,7 +351,7 @@ def purge(lang: str, code: str, referent: Referent):
         return render_template("staff/purge.html", referent=referent, report=report, form=form,
                                problem=_l("Only a closed case can be deleted. Close it first."),
                                **labels()), 409
-    if request.method == "GET":
+    if request.method != "POST":
         return render_template("staff/purge.html", referent=referent, report=report,
                                form=form, problem=None, **labels())
     if not form.validate():
@@ -479,10 +377,11 @@ localized_route(bp, {"fr": "/etablissement/deconnexion", "en": "/school/logout"}
                 methods=["GET", "POST"])
 localized_route(bp, {"fr": "/etablissement/signalements", "en": "/school/reports"}, dashboard)
 case_route({"fr": "", "en": ""}, case)
-case_route({"fr": "/statut", "en": "/status"}, change_status, methods=["POST"])
-case_route({"fr": "/etapes", "en": "/steps"}, change_steps, methods=["POST"])
-case_route({"fr": "/notes", "en": "/notes"}, add_note, methods=["POST"])
-case_route({"fr": "/reponse", "en": "/reply"}, reply, methods=["POST"])
+for name, endpoint, paths in (("status", "change_status", {"fr": "/statut", "en": "/status"}),
+                              ("steps", "change_steps", {"fr": "/etapes", "en": "/steps"}),
+                              ("note", "add_note", {"fr": "/notes", "en": "/notes"}),
+                              ("reply", "reply", {"fr": "/reponse", "en": "/reply"})):
+    case_route(paths, change, endpoint=endpoint, methods=["POST"], defaults={"name": name})
 case_route({"fr": "/captures/<int:number>", "en": "/screenshots/<int:number>"}, evidence)
 case_route({"fr": "/dossier", "en": "/dossier"}, dossier_page)
 case_route({"fr": "/dossier.zip", "en": "/dossier.zip"}, dossier_file)
