@@ -259,6 +259,8 @@ def test_limits_hold_with_redis_storage_shared_by_processes(app_config, school):
     settings = {"REPORT_CODE_LIMIT": "3 per hour",
                 "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
                 "RATELIMIT_KEY_PREFIX": prefix}
+    # The limiter's storage puts a prefix of its own before ours.
+    connection = redis.Redis(host="127.0.0.1", port=6379)
     first = limited_app(app_config, **settings)
     try:
         client = first.test_client()
@@ -269,8 +271,8 @@ def test_limits_hold_with_redis_storage_shared_by_processes(app_config, school):
         second = limited_app(app_config, **settings)
         assert follow(second.test_client(), code, "AAAAAA-AAAAAA-AAAAAA").status_code == 429
         second.extensions["pont_engine"].dispose()
+        assert list(connection.scan_iter(f"*{prefix}*")), "the clean-up below must match"
     finally:
         first.extensions["pont_engine"].dispose()
-        connection = redis.Redis(host="127.0.0.1", port=6379)
-        for key in connection.scan_iter(f"{prefix}*"):
+        for key in connection.scan_iter(f"*{prefix}*"):
             connection.delete(key)

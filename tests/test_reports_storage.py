@@ -284,3 +284,12 @@ def test_poster_warns_when_the_school_has_no_referent(app, client):
 
     add_school(app, referent=False)
     assert "no referent yet" in text_of(client.get(PATHS["en"]["poster"]))
+
+
+def test_the_suite_writes_nothing_into_the_repository(app):
+    from pont.config import ROOT
+
+    assert not Path(app.instance_path).resolve().is_relative_to(ROOT)
+    with app.app_context():
+        vault()  # the development key exists, in the throw-away instance folder
+    assert (Path(app.instance_path) / "report_keys").exists()

@@ -65,13 +65,16 @@ class Defaults:
     STAFF_LOGIN_EMAIL_LIMIT = "10 per hour; 30 per day"
 
 
+# Environment variables with a name of their own, and the setting each one sets.
+ENVIRONMENT_NAMES = {"DATABASE_URL": "DATABASE_URL", "REDIS_URL": "RATELIMIT_STORAGE_URI"}
+
+
 def from_environment() -> dict[str, object]:
     """Settings taken from the environment: DATABASE_URL, REDIS_URL and any PONT_<NAME>."""
     values: dict[str, object] = {}
-    if os.environ.get("DATABASE_URL"):
-        values["DATABASE_URL"] = os.environ["DATABASE_URL"]
-    if os.environ.get("REDIS_URL"):
-        values["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+    for variable, name in ENVIRONMENT_NAMES.items():
+        if os.environ.get(variable):
+            values[name] = os.environ[variable]
     for key, raw in os.environ.items():
         if key.startswith("PONT_"):
             name = key.removeprefix("PONT_")
