@@ -38,12 +38,15 @@ BOUNCE = "gone@example.org"
 
 
 class Inbox:
-    """What the server received, and how it should answer (`refuse`: 421 to every DATA)."""
+    """What the server received, and how it should answer: `refuse`, 421 to every DATA;
+    `drop_after`, once that many messages are in, take the next one and drop the connection
+    without answering."""
 
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
         self.envelopes: list[list[str]] = []
         self.refuse = False
+        self.drop_after: int | None = None
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address == BOUNCE:
@@ -54,6 +57,9 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):
         if self.refuse:
             return "421 4.3.0 Try again later, closing"
+        if self.drop_after is not None and len(self.messages) >= self.drop_after:
+            server.transport.close()
+            return None
         self.envelopes.append(list(envelope.rcpt_tos))
         self.messages.append(email.message_from_bytes(envelope.content,
                                                       policy=email.policy.default))
@@ -266,6 +272,25 @@ def test_the_server_stopped_between_two_messages(mail_app, smtp_server):
     smtp_server.start()
     later(1)
     assert send_due(mail_app).sent == 1
+    assert [m["Subject"] for m in smtp_server.inbox.messages] == [
+        "Test 0", "Test 1", "Test 2", "Test 3"]
+
+
+def test_a_server_that_drops_the_connection_mid_run_loses_nothing_and_sends_once(mail_app,
+                                                                                 smtp_server):
+    with mail_app.app_context():
+        with mail_app.extensions["pont_sessionmaker"]() as session:
+            for number in range(4):
+                outbox.queue(session, "test", f"r{number}@example.org", f"Test {number}", "x")
+            session.commit()
+    smtp_server.inbox.drop_after = 1
+    assert send_due(mail_app) == outbox.Sent(sent=1, retry=3)
+    attempts = {row.subject: row.attempts for row in outbox_rows(mail_app)}
+    # The message the server dropped counts a failed attempt; those never tried do not.
+    assert attempts == {"Test 0": 1, "Test 1": 1, "Test 2": 0, "Test 3": 0}
+    smtp_server.inbox.drop_after = None
+    later(1)
+    assert send_due(mail_app).sent == 3
     assert [m["Subject"] for m in smtp_server.inbox.messages] == [
         "Test 0", "Test 1", "Test 2", "Test 3"]
 
