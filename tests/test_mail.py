@@ -132,6 +132,14 @@ def outbox_rows(app) -> list[OutboxMessage]:
         return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
 
 
+def queue_tests(app, numbers) -> None:
+    """Messages "Test <n>" to r<n>@example.org, queued and committed."""
+    with app.app_context(), app.extensions["pont_sessionmaker"]() as session:
+        for number in numbers:
+            outbox.queue(session, "test", f"r{number}@example.org", f"Test {number}", "x")
+        session.commit()
+
+
 def send_due(app) -> outbox.Sent:
     with app.app_context():
         return outbox.send_due(app.extensions["pont_sessionmaker"])
@@ -257,16 +265,9 @@ def test_a_server_that_refuses_mid_run_gets_the_rest_later_with_longer_waits(mai
 
 
 def test_the_server_stopped_between_two_messages(mail_app, smtp_server):
-    with mail_app.app_context():
-        with mail_app.extensions["pont_sessionmaker"]() as session:
-            for number in range(3):
-                outbox.queue(session, "test", f"r{number}@example.org", f"Test {number}", "x")
-            session.commit()
+    queue_tests(mail_app, range(3))
     assert send_due(mail_app).sent == 3
-    with mail_app.app_context():
-        with mail_app.extensions["pont_sessionmaker"]() as session:
-            outbox.queue(session, "test", "r3@example.org", "Test 3", "x")
-            session.commit()
+    queue_tests(mail_app, [3])
     smtp_server.stop()
     assert send_due(mail_app).retry == 1
     smtp_server.start()
@@ -278,11 +279,7 @@ def test_the_server_stopped_between_two_messages(mail_app, smtp_server):
 
 def test_a_server_that_drops_the_connection_mid_run_loses_nothing_and_sends_once(mail_app,
                                                                                  smtp_server):
-    with mail_app.app_context():
-        with mail_app.extensions["pont_sessionmaker"]() as session:
-            for number in range(4):
-                outbox.queue(session, "test", f"r{number}@example.org", f"Test {number}", "x")
-            session.commit()
+    queue_tests(mail_app, range(4))
     smtp_server.inbox.drop_after = 1
     assert send_due(mail_app) == outbox.Sent(sent=1, retry=3)
     attempts = {row.subject: row.attempts for row in outbox_rows(mail_app)}
@@ -310,11 +307,7 @@ def test_an_address_that_bounces_is_logged_and_never_retried(mail_app, smtp_serv
 
 
 def test_two_senders_at_once_send_each_message_once(mail_app, smtp_server):
-    with mail_app.app_context():
-        with mail_app.extensions["pont_sessionmaker"]() as session:
-            for number in range(30):
-                outbox.queue(session, "test", f"r{number}@example.org", f"Test {number}", "x")
-            session.commit()
+    queue_tests(mail_app, range(30))
     results = []
     senders = [threading.Thread(target=lambda: results.append(send_due(mail_app)))
                for _ in range(3)]
@@ -328,10 +321,7 @@ def test_two_senders_at_once_send_each_message_once(mail_app, smtp_server):
 
 
 def test_the_send_command_reports_what_it_did(mail_app, smtp_server):
-    with mail_app.app_context():
-        with mail_app.extensions["pont_sessionmaker"]() as session:
-            outbox.queue(session, "test", "r@example.org", "Test", "x")
-            session.commit()
+    queue_tests(mail_app, [0])
     result = mail_app.test_cli_runner().invoke(args=["mail", "send"])
     assert result.exit_code == 0, result.output
     assert "1 sent, 0 to try again later, 0 refused for good." in result.output
