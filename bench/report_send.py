@@ -114,7 +114,7 @@ def main() -> None:
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{work / 'bench.db'}",
                "PONT_SECRET_KEY": "bench", **settings}
         flask(env, "schools", "import", str(SAMPLE))
-        flask(env, "schools", "add-referent", UAI, f"bench-{uuid.uuid4().hex[:6]}@example.org",
+        flask(env, "staff", "add-referent", UAI, f"bench-{uuid.uuid4().hex[:6]}@example.org",
               "--password", "bench passphrase 2026")
         print(f"gunicorn -w 2, SQLite, {args.threads} client threads, {args.seconds:.0f} s each")
         baseline = summary("help page (baseline)",

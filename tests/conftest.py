@@ -49,6 +49,12 @@ def _postgres_database():
     return url, drop
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _instance_outside_the_repository(tmp_path_factory):
+    """Every app of the run keeps its generated keys in a throw-away instance folder."""
+    os.environ["PONT_INSTANCE_PATH"] = str(tmp_path_factory.mktemp("instance"))
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     if ENGINE == "postgresql":

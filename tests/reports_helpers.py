@@ -12,8 +12,9 @@ from PIL import Image
 from werkzeug.security import generate_password_hash
 
 from pont.extensions import limiter
-from pont.reports.models import Referent, School
+from pont.reports.models import School
 from pont.reports.schools import search_key
+from pont.staff.models import Referent
 
 SAMPLE_CSV = Path(__file__).parent / "fixtures" / "schools.csv"
 UAI = "0759990B"

@@ -239,9 +239,12 @@ def test_missing_answers_are_listed_and_everything_typed_is_kept(app, client, sc
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize(("field", "value", "message"), [
-    ("role", "headteacher", {"fr": "", "en": ""}),
-    ("danger", "maybe", {"fr": "", "en": ""}),
-    ("kinds", ["insults", "nothing"], {"fr": "", "en": ""}),
+    ("role", "headteacher", {"fr": "Qui es-tu ? — N'est pas un choix valide",
+                             "en": "Who are you? — Not a valid choice"}),
+    ("danger", "maybe", {"fr": "en danger en ce moment ? — N'est pas un choix valide",
+                         "en": "in danger right now? — Not a valid choice"}),
+    ("kinds", ["insults", "nothing"], {"fr": "« nothing » n'est pas un choix valide",
+                                       "en": "'nothing' is not a valid choice"}),
     ("description", "x" * 8001, {"fr": "8000 caractères", "en": "8000 characters"}),
     ("links", "hello world", {"fr": "La ligne 1", "en": "Line 1"}),
     ("links", "https://ok.fr/a\njavascript:alert(1)", {"fr": "La ligne 2", "en": "Line 2"}),

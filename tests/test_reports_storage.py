@@ -12,7 +12,8 @@ from werkzeug.security import check_password_hash
 
 from pont import create_app
 from pont.reports.crypto import KeyConfigError, Vault, vault
-from pont.reports.models import Referent, Report, School
+from pont.reports.models import Report, School
+from pont.staff.models import Referent
 
 from .reports_helpers import (
     PATHS,
@@ -103,7 +104,7 @@ def test_a_file_that_is_not_utf8_is_refused_clearly(app, runner, tmp_path):
 
 def test_add_referent_creates_an_account_with_a_hashed_password(app, runner):
     runner.invoke(args=["schools", "import", str(SAMPLE_CSV)])
-    result = runner.invoke(args=["schools", "add-referent", "0759990b", "CPE@Example.org",
+    result = runner.invoke(args=["staff", "add-referent", "0759990b", "CPE@Example.org",
                                  "--password", "une phrase de passe longue"])
     assert result.exit_code == 0, result.output
     assert "cpe@example.org is now a referent of Collège des Tilleuls" in result.output
@@ -112,7 +113,7 @@ def test_add_referent_creates_an_account_with_a_hashed_password(app, runner):
         assert referent.email == "cpe@example.org"
         assert "une phrase" not in referent.password_hash
         assert check_password_hash(referent.password_hash, "une phrase de passe longue")
-    again = runner.invoke(args=["schools", "add-referent", UAI, "cpe@example.org",
+    again = runner.invoke(args=["staff", "add-referent", UAI, "cpe@example.org",
                                 "--password", "another long passphrase"])
     assert "password changed" in again.output
     with app.extensions["pont_sessionmaker"]() as session:
@@ -126,16 +127,16 @@ def test_add_referent_creates_an_account_with_a_hashed_password(app, runner):
 ])
 def test_add_referent_refuses_bad_input(app, runner, args, problem):
     runner.invoke(args=["schools", "import", str(SAMPLE_CSV)])
-    result = runner.invoke(args=["schools", "add-referent", *args])
+    result = runner.invoke(args=["staff", "add-referent", *args])
     assert result.exit_code != 0
     assert problem in result.output
 
 
 def test_a_referent_belongs_to_one_school(app, runner):
     runner.invoke(args=["schools", "import", str(SAMPLE_CSV)])
-    runner.invoke(args=["schools", "add-referent", UAI, "a@example.org", "--password",
+    runner.invoke(args=["staff", "add-referent", UAI, "a@example.org", "--password",
                         "long enough password"])
-    result = runner.invoke(args=["schools", "add-referent", "0759991C", "a@example.org",
+    result = runner.invoke(args=["staff", "add-referent", "0759991C", "a@example.org",
                                  "--password", "long enough password"])
     assert result.exit_code != 0
     assert "already a referent of another school" in result.output
@@ -283,3 +284,12 @@ def test_poster_warns_when_the_school_has_no_referent(app, client):
 
     add_school(app, referent=False)
     assert "no referent yet" in text_of(client.get(PATHS["en"]["poster"]))
+
+
+def test_the_suite_writes_nothing_into_the_repository(app):
+    from pont.config import ROOT
+
+    assert not Path(app.instance_path).resolve().is_relative_to(ROOT)
+    with app.app_context():
+        vault()  # the development key exists, in the throw-away instance folder
+    assert (Path(app.instance_path) / "report_keys").exists()

@@ -28,7 +28,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     ensure_secret_key(app)
 
     register_extensions(app)
+    register_reports(app)
     register_blueprints(app)
+    register_commands(app)
     register_content(app)
     db.init_app(app)
     return app
@@ -59,6 +61,17 @@ def register_extensions(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.loopcontrols")
 
 
+def register_reports(app: Flask) -> None:
+    """Reports are encrypted at rest; the staff package decides who receives them."""
+    from .reports import crypto, filing
+    from .staff import alerts, cases, retention
+
+    crypto.init_app(app)
+    retention.check_config(app)
+    filing.init_app(app, filing.Receivers(accepts=cases.has_reader,
+                                          arrived=alerts.report_arrived))
+
+
 def register_blueprints(app: Flask) -> None:
     from . import errors, health, help, pages
     from .content import views as content_views
@@ -76,6 +89,19 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(live_views.bp)
     app.register_blueprint(staff_views.bp)
     errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Every `flask --app pont …` group (live sessions bring theirs with their blueprint)."""
+    from .content.checker import content_cli
+    from .export import export_command
+    from .mail.cli import mail_cli
+    from .reports.cli import reports_cli, schools_cli
+    from .staff.cli import staff_cli
+
+    for group in (db.db_cli, content_cli, export_command, schools_cli, reports_cli, staff_cli,
+                  mail_cli):
+        app.cli.add_command(group)
 
 
 def register_content(app: Flask) -> None:

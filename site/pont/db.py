@@ -5,7 +5,9 @@ from __future__ import annotations
 import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 from alembic import command
@@ -15,12 +17,13 @@ from alembic.script import ScriptDirectory
 from flask import Flask, current_app, g
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The key of the PostgreSQL advisory lock taken while migrating (any constant: "pont").
 MIGRATION_LOCK = 0x706F6E74
+T = TypeVar("T")
 
 
 class Base(DeclarativeBase):
@@ -57,6 +60,22 @@ def rollback_after_failure() -> None:
         get_session().rollback()
     except DBAPIError:
         pass  # nothing to undo on a lost connection
+
+
+def add_unique(db: Session, make: Callable[[], T], tries: int) -> T | None:
+    """Add and flush the row `make()` builds, building it again each time it collides with a
+    unique value written meanwhile (a code drawn twice, two requests at once); None after
+    `tries` collisions. `make` may raise to stop early; the caller commits."""
+    for _ in range(tries):
+        row = make()
+        db.add(row)
+        try:
+            db.flush()
+        except IntegrityError:
+            db.rollback()
+            continue
+        return row
+    return None
 
 
 def close_session(_exc: BaseException | None = None) -> None:
@@ -130,6 +149,5 @@ def init_app(app: Flask) -> None:
     app.extensions["pont_engine"] = engine
     app.extensions["pont_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(close_session)
-    app.cli.add_command(db_cli)
     if app.config["AUTO_MIGRATE"]:
         upgrade(engine)

@@ -30,7 +30,7 @@ class ProductionConfigError(RuntimeError):
 
 
 def is_production(app: Flask) -> bool:
-    return str(app.config.get("ENV", "")).lower() == "production"
+    return str(app.config["ENV"]).lower() == "production"
 
 
 def init_app(app: Flask) -> None:

@@ -15,15 +15,13 @@ from sqlalchemy.orm import Session
 from ..throttle import Every
 from .models import LiveAnswer, LiveSession, Participant, utcnow
 
-DEFAULT_IDLE_HOURS = 4
 # A clean-up run on access, by one process, at most every five minutes.
 ON_ACCESS = Every(300)
 
 
 def max_idle() -> datetime.timedelta:
-    """How long a session lives after its last activity (LIVE_IDLE_HOURS, 4 by default)."""
-    return datetime.timedelta(
-        hours=float(current_app.config.get("LIVE_IDLE_HOURS", DEFAULT_IDLE_HOURS)))
+    """How long a session lives after its last activity (LIVE_IDLE_HOURS)."""
+    return datetime.timedelta(hours=float(current_app.config["LIVE_IDLE_HOURS"]))
 
 
 def purge(db: Session, idle: datetime.timedelta) -> int:

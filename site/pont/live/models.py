@@ -13,15 +13,11 @@ import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..clock import utcnow
 from ..db import Base
 
 LOBBY, QUESTION, REVEAL, FINISHED = "lobby", "question", "reveal", "finished"
 PHASES = (LOBBY, QUESTION, REVEAL, FINISHED)
-
-
-def utcnow() -> datetime.datetime:
-    """Naive UTC: SQLite and PostgreSQL then store and compare the same values."""
-    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
 
 class LiveSession(Base):

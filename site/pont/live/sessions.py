@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..content.model import Module, Question
+from ..db import add_unique
 from ..quizzes import stats
 from ..quizzes.scoring import Answer, Submission
 from . import codes, pseudonyms
@@ -41,20 +42,13 @@ def create(db: Session, module: Module, lang: str,
            new_code: Callable[[], str] = codes.new_code) -> tuple[LiveSession, str]:
     """A new session and the teacher's secret (the database keeps only its digest)."""
     secret = codes.new_secret()
-    for _ in range(20):
-        code = new_code()
-        if db.scalar(select(LiveSession.id).where(LiveSession.code == code)) is not None:
-            continue
-        live = LiveSession(code=code, lang=lang, audience=module.audience, module=module.slug,
-                           teacher_digest=codes.digest(secret))
-        db.add(live)
-        try:
-            db.commit()
-        except IntegrityError:  # another process took the same code a moment ago
-            db.rollback()
-            continue
-        return live, secret
-    raise RuntimeError("no free join code after 20 tries")
+    live = add_unique(db, lambda: LiveSession(
+        code=new_code(), lang=lang, audience=module.audience, module=module.slug,
+        teacher_digest=codes.digest(secret)), tries=20)
+    if live is None:
+        raise RuntimeError("no free join code after 20 tries")
+    db.commit()
+    return live, secret
 
 
 def find(db: Session, code: str) -> LiveSession | None:
@@ -91,25 +85,24 @@ def join(db: Session, live: LiveSession,
     if live.phase == FINISHED:
         raise Problem(410, "finished")
     token = codes.new_secret()
-    for _ in range(10):
+
+    def newcomer() -> Participant:
         taken = set(db.scalars(select(Participant.pseudonym)
                                .where(Participant.session_id == live.id)))
         if len(taken) >= MAX_PARTICIPANTS:
             raise Problem(409, "full")
-        participant = Participant(session_id=live.id, token_digest=codes.digest(token),
-                                  pseudonym=choose(taken))
-        db.add(participant)
-        try:
-            db.flush()
-        except IntegrityError:  # someone joining at the same moment got that pseudonym
-            db.rollback()
-            continue
-        if not _touch(db, live, LiveSession.phase != FINISHED):
-            db.rollback()
-            raise Problem(410, "finished")
-        db.commit()
-        return participant, token
-    raise Problem(409, "full")
+        return Participant(session_id=live.id, token_digest=codes.digest(token),
+                           pseudonym=choose(taken))
+
+    # Someone joining at the same moment may get the same pseudonym: draw another.
+    participant = add_unique(db, newcomer, tries=10)
+    if participant is None:
+        raise Problem(409, "full")
+    if not _touch(db, live, LiveSession.phase != FINISHED):
+        db.rollback()
+        raise Problem(410, "finished")
+    db.commit()
+    return participant, token
 
 
 def participant(db: Session, live: LiveSession, token: str | None) -> Participant | None:

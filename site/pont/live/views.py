@@ -169,11 +169,11 @@ def render_join(lang: str, typed: str = "", reason: str | None = None, status: i
     return page, status, NO_STORE
 
 
-@limiter.limit(lambda: current_app.config.get("LIVE_JOIN_LIMIT", "120 per minute"),
+@limiter.limit(lambda: current_app.config["LIVE_JOIN_LIMIT"],
                methods=["POST"])
 def join(lang: str):
     """The join page: a pupil types the code and gets a pseudonym, never asked for a name."""
-    if request.method == "GET":
+    if request.method != "POST":
         typed = codes.normalize(request.args.get("code", ""))[:20]
         if codes.is_well_formed(typed):
             return redirect(url_for("live.pupil", code=typed), 303)
@@ -213,11 +213,11 @@ def render_pupil(live, module, who, lang, error=None, chosen=(), status=200):
     return page, status, NO_STORE
 
 
-@limiter.limit(lambda: current_app.config.get("LIVE_ANSWER_LIMIT", "30 per minute"),
+@limiter.limit(lambda: current_app.config["LIVE_ANSWER_LIMIT"],
                key_func=pupil_key, methods=["POST"])
 def pupil(lang: str, code: str):
     """A pupil's page: the current question, their answer, the reveal, then the summary."""
-    if request.method == "GET" and codes.normalize(code) != code:
+    if request.method != "POST" and codes.normalize(code) != code:
         cleaned = codes.normalize(code)
         if codes.is_well_formed(cleaned):  # typed by hand in the address bar
             return redirect(url_for("live.pupil", code=cleaned), 301)
@@ -265,7 +265,7 @@ def pupil_state(lang: str, code: str):
 
 # Teachers ----------------------------------------------------------------------------------
 
-@limiter.limit(lambda: current_app.config.get("LIVE_START_LIMIT", "30 per hour"),
+@limiter.limit(lambda: current_app.config["LIVE_START_LIMIT"],
                methods=["POST"])
 def start(lang: str, audience: str, slug: str):
     """The "Run with my class" page: a page of its own, so module pages stay cookie-free."""

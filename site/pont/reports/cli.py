@@ -9,11 +9,10 @@ from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
+from ..db import Base
 from .crypto import vault
-from .models import Evidence, Referent, Report, ReportMessage, StaffNote
-from .schools import SchoolFileError, get_school, import_schools, normalize_uai
+from .schools import SchoolFileError, import_schools
 
 ROTATE_BATCH = 200
 
@@ -24,7 +23,7 @@ def new_session():
 
 @click.group("schools", cls=AppGroup)
 def schools_cli() -> None:
-    """Schools that can receive reports, and their referents."""
+    """Schools that can receive reports."""
 
 
 @schools_cli.command("import")
@@ -48,38 +47,6 @@ def import_command(csv_file: Path) -> None:
     click.echo(f"{result.added} added, {result.updated} updated, {result.unchanged} unchanged.")
 
 
-@schools_cli.command("add-referent")
-@click.argument("uai")
-@click.argument("email")
-@click.password_option(help="The referent's password (asked for when not given).")
-def add_referent_command(uai: str, email: str, password: str) -> None:
-    """Give EMAIL a referent account for the school UAI (or reset its password)."""
-    email = email.strip().lower()
-    if "@" not in email or len(email) > 254 or email.startswith("@") or email.endswith("@"):
-        raise click.BadParameter(f"'{email}' is not an e-mail address", param_hint="EMAIL")
-    if len(password) < 12:
-        raise click.BadParameter("use at least 12 characters", param_hint="--password")
-    with new_session() as session:
-        school = get_school(session, uai)
-        if school is None:
-            raise click.ClickException(f"no school has the UAI {normalize_uai(uai)}: "
-                                       "import it first with `schools import`")
-        referent = session.scalars(select(Referent).where(Referent.email == email)).first()
-        if referent is not None and referent.school_id != school.id:
-            raise click.ClickException(f"{email} is already a referent of another school")
-        hashed = generate_password_hash(password)
-        if referent is None:
-            session.add(Referent(school=school, email=email, password_hash=hashed))
-            message = f"{email} is now a referent of {school.name} ({school.town})."
-        else:
-            # A new password logs the account out everywhere (see pont.staff.auth).
-            referent.password_hash, referent.active = hashed, True
-            referent.session_token = None
-            message = f"{email}: password changed, account active."
-        session.commit()
-    click.echo(message)
-
-
 @click.group("reports", cls=AppGroup)
 def reports_cli() -> None:
     """Encryption keys of stored reports."""
@@ -91,12 +58,13 @@ def new_key_command() -> None:
     click.echo(Fernet.generate_key().decode("ascii"))
 
 
-ENCRYPTED_COLUMNS = (
-    (Report, ("answers", "contact")),
-    (Evidence, ("data",)),
-    (ReportMessage, ("body",)),
-    (StaffNote, ("body",)),
-)
+def encrypted_columns() -> list[tuple[type, tuple[str, ...]]]:
+    """Every model that declares Fernet columns (`ENCRYPTED`), whichever package owns it."""
+    from .. import models  # noqa: F401  (every table, staff's included)
+
+    found = [(mapper.class_, mapper.class_.ENCRYPTED) for mapper in Base.registry.mappers
+             if getattr(mapper.class_, "ENCRYPTED", None)]
+    return sorted(found, key=lambda pair: pair[0].__tablename__)
 
 
 @reports_cli.command("rotate-keys")
@@ -109,7 +77,7 @@ def rotate_keys_command() -> None:
     keys = vault()
     total = 0
     with new_session() as session:
-        for model, columns in ENCRYPTED_COLUMNS:
+        for model, columns in encrypted_columns():
             last_id = 0
             while True:
                 rows = list(session.scalars(select(model).where(model.id > last_id)

@@ -82,7 +82,7 @@ def instance_keys(app: Flask) -> list[str]:
 
 
 def init_app(app: Flask) -> None:
-    keys = split_keys(app.config.get("REPORT_KEYS")) or instance_keys(app)
+    keys = split_keys(app.config["REPORT_KEYS"]) or instance_keys(app)
     app.extensions["pont_report_vault"] = Vault(keys)
     app.register_error_handler(InvalidToken, unreadable)
 

@@ -104,6 +104,14 @@ def labels(choices) -> dict[str, object]:
     return dict(choices)
 
 
+def choices() -> dict[str, dict[str, object]]:
+    """Every vocabulary's labels by id, for the pages (the reporter's and staff's) that show
+    answers back."""
+    return {"danger": labels(DANGER), "roles": labels(ROLES), "kinds": labels(KINDS),
+            "places": labels(PLACES), "in_school": labels(IN_SCHOOL), "since": labels(SINCE),
+            "how_often": labels(HOW_OFTEN), "contact": labels(CONTACT)}
+
+
 def options(choices) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in choices]
 

@@ -1,4 +1,4 @@
-"""Schools, their referents, reports and what is attached to them.
+"""Schools, reports and what is attached to them.
 
 What a database dump shows is limited on purpose: which school, when, the status, whether
 someone said they were in danger and whether they want to be contacted. Every answer, free
@@ -19,15 +19,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..db import Base
 
 RECEIVED, IN_PROGRESS, CLOSED = "received", "in_progress", "closed"
 STATUSES = (RECEIVED, IN_PROGRESS, CLOSED)
-
-
-def utcnow() -> datetime.datetime:
-    """Naive UTC: SQLite and PostgreSQL then store and compare the same values."""
-    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
 
 class School(Base):
@@ -45,37 +41,13 @@ class School(Base):
     updated_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow,
                                                           onupdate=utcnow)
 
-    referents: Mapped[list[Referent]] = relationship(back_populates="school")
-
-    @property
-    def accepts_reports(self) -> bool:
-        """A report nobody can read helps nobody: the school needs an active referent first."""
-        return any(referent.active for referent in self.referents)
-
-
-class Referent(Base):
-    """A staff account of one school: the only people who may read its reports."""
-
-    __tablename__ = "referents"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"),
-                                           index=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(255))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
-    # Copied into the staff session cookie at login; a new value (logout, new password)
-    # makes every cookie issued before it worthless.
-    session_token: Mapped[str | None] = mapped_column(String(64), nullable=True)
-
-    school: Mapped[School] = relationship(back_populates="referents")
-
 
 class Report(Base):
     """One report to one school. `answers` and `contact` are encrypted JSON documents."""
 
     __tablename__ = "reports"
+    # Fernet tokens, re-encrypted by `flask --app pont reports rotate-keys`.
+    ENCRYPTED = ("answers", "contact")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="RESTRICT"),
@@ -102,14 +74,15 @@ class Report(Base):
         back_populates="report", order_by="Evidence.id", cascade="all, delete-orphan")
     messages: Mapped[list[ReportMessage]] = relationship(
         back_populates="report", order_by="ReportMessage.id", cascade="all, delete-orphan")
-    # Deliberately no relationship to StaffNote: nothing reached from a report by the
-    # reporter's pages can load staff-internal notes by accident.
+    # Nothing here leads to what staff keep about a report (`pont.staff.models`): the
+    # reporter's pages cannot load it by accident.
 
 
 class Evidence(Base):
     """A screenshot, re-encoded without metadata, with the digests kept for the case file."""
 
     __tablename__ = "report_evidence"
+    ENCRYPTED = ("data",)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"),
@@ -130,6 +103,7 @@ class ReportMessage(Base):
     """What the reporter sees on the follow-up page: their additions (and, later, replies)."""
 
     __tablename__ = "report_messages"
+    ENCRYPTED = ("body",)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"),
@@ -140,17 +114,3 @@ class ReportMessage(Base):
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
 
     report: Mapped[Report] = relationship(back_populates="messages")
-
-
-class StaffNote(Base):
-    """Referents' internal notes: a table of their own, never read by the reporter's pages."""
-
-    __tablename__ = "report_staff_notes"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"),
-                                           index=True)
-    referent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("referents.id", ondelete="SET NULL"), nullable=True)
-    body: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)

@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from .models import School
 
@@ -147,7 +147,7 @@ def find_schools(session: Session, query: str) -> list[School]:
     if not words:
         return []
     conditions = [School.search_key.contains(word, autoescape=True) for word in words]
-    statement = select(School).options(selectinload(School.referents))
+    statement = select(School)
     uai = normalize_uai(query)
     if UAI_PATTERN.match(uai):
         statement = statement.where(or_(School.uai == uai, and_(*conditions)))
@@ -161,5 +161,5 @@ def get_school(session: Session, uai: str) -> School | None:
     uai = normalize_uai(uai)
     if not UAI_PATTERN.match(uai):
         return None
-    return session.scalars(select(School).options(selectinload(School.referents))
+    return session.scalars(select(School)
                            .where(School.uai == uai)).first()

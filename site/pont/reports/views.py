@@ -9,7 +9,6 @@ never cached (`no-store`).
 from __future__ import annotations
 
 import datetime
-import hashlib
 import secrets
 from zoneinfo import ZoneInfo
 
@@ -17,17 +16,17 @@ import segno
 from babel.dates import format_date, format_time
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import errors
 from ..db import get_session, rollback_after_failure
 from ..extensions import csrf, limiter
 from ..i18n import current_language, localized_route
-from . import cli, codes, crypto, evidence, forms
+from . import codes, evidence, filing, forms
 from .crypto import vault
-from .models import CLOSED, IN_PROGRESS, RECEIVED, Report, ReportMessage, School, utcnow
+from .forms import choices
+from .models import CLOSED, IN_PROGRESS, RECEIVED, Report, School
 from .schools import find_schools, fold, get_school
 
 bp = Blueprint("reports", __name__)
@@ -45,33 +44,36 @@ STATUS_TEXT = {
 }
 
 
-@bp.record_once
-def setup(state) -> None:
-    crypto.init_app(state.app)
-    state.app.cli.add_command(cli.schools_cli)
-    state.app.cli.add_command(cli.reports_cli)
-    state.app.add_template_filter(report_datetime)
-
-
+@bp.app_template_filter()
 def report_datetime(value: datetime.datetime) -> str:
     """A stored (naive UTC) time as the school's clock shows it, in the page's language."""
-    zone = ZoneInfo(current_app.config.get("REPORT_TIMEZONE", "Europe/Paris"))
+    zone = ZoneInfo(current_app.config["REPORT_TIMEZONE"])
     local = value.replace(tzinfo=datetime.UTC).astimezone(zone)
     lang = current_language()
     return f"{format_date(local, 'long', locale=lang)}, {format_time(local, 'short', locale=lang)}"
 
 
+@bp.app_template_global()
+def accepts_reports(school: School) -> bool:
+    return filing.accepts_reports(get_session(), school)
+
+
 def send_limit() -> str:
-    return current_app.config.get("REPORT_SEND_LIMIT", "20 per hour; 100 per day")
+    return current_app.config["REPORT_SEND_LIMIT"]
 
 
 def check_limit() -> str:
-    return current_app.config.get("REPORT_CHECK_LIMIT", "60 per hour")
+    return current_app.config["REPORT_CHECK_LIMIT"]
 
 
 def code_limit() -> str:
     """Wrong code-and-secret attempts a client may make (right ones are never counted)."""
-    return current_app.config.get("REPORT_CODE_LIMIT", "10 per hour; 30 per day")
+    return current_app.config["REPORT_CODE_LIMIT"]
+
+
+def add_limit() -> str:
+    """Additions to a report a client may send, right code or not."""
+    return current_app.config["REPORT_ADD_LIMIT"]
 
 
 def is_wrong_code(response) -> bool:
@@ -89,12 +91,6 @@ def not_ready(school: School):
     """The school cannot receive reports (yet): say so, and give back anything typed."""
     typed = typed_text() if request.method == "POST" else []
     return render_template("reports/not_ready.html", school=school, typed=typed), 409, NO_STORE
-
-
-def choices() -> dict:
-    """Labels of every choice, for the pages that show answers back."""
-    return {name: forms.labels(getattr(forms, name.upper())) for name in
-            ("danger", "roles", "kinds", "places", "in_school", "since", "how_often", "contact")}
 
 
 # Find the school -------------------------------------------------------------------------
@@ -123,9 +119,9 @@ def form(lang: str, uai: str):
     """GET: the empty form. POST: check the answers, then show them back with who will see
     them, the screenshots field and the Send button; or the form again with what to fix."""
     school = school_or_404(uai)
-    if not school.accepts_reports:
+    if not accepts_reports(school):
         return not_ready(school)
-    if request.method == "GET":
+    if request.method != "POST":
         if uai != school.uai:
             return redirect(url_for("reports.form", uai=school.uai), 301)
         # Not no-store: the browser's Back button must bring this page back as it was filled
@@ -153,30 +149,19 @@ def upload_limits() -> dict:
             "accept": evidence.ACCEPT_ATTRIBUTE}
 
 
-def read_screenshots(field) -> tuple[list[evidence.CleanImage], list[str]]:
-    """Clean every chosen file; messages name the file the problem is about."""
-    uploads = [item for item in (field.data or []) if getattr(item, "filename", "")]
-    if len(uploads) > evidence.MAX_FILES:
-        return [], [str(_l("At most %(max)d screenshots, please: choose the most useful ones.",
-                           max=evidence.MAX_FILES))]
-    images, problems = [], []
-    for upload in uploads:
-        try:
-            images.append(evidence.clean(evidence.read_upload(upload)))
-        except evidence.EvidenceError as error:
-            problems.append(f"{upload.filename[:80]}: {error.args[0]}")
-    return images, problems
+def uploads(field) -> list:
+    return list(field.data or [])
 
 
 @csrf.exempt
 @limiter.limit(send_limit, methods=["POST"])
 def send(lang: str, uai: str):
     """Store the report with its screenshots and show the receipt."""
-    if request.method == "GET":
+    if request.method != "POST":
         return redirect(url_for("reports.form", uai=uai), 303)
     request.max_content_length = evidence.MAX_BODY
     school = school_or_404(uai)
-    if not school.accepts_reports:
+    if not accepts_reports(school):
         return not_ready(school)
     send_form = forms.SendForm()
     token = send_form.token.data if forms.TOKEN_PATTERN.match(send_form.token.data or "") \
@@ -189,56 +174,23 @@ def send(lang: str, uai: str):
         return render_review(school, send_form, token, status=400, problems=[
             _l("For your safety, this page had expired. Everything you wrote is still here: "
                "read it again, choose your screenshots again if you had any, and send.")])
-    images, problems = read_screenshots(send_form.screenshots)
+    images, problems = filing.clean_screenshots(uploads(send_form.screenshots))
     if problems:
         return render_review(school, send_form, token, problems=problems, status=400)
-    report, secret = store_report(school, send_form, images, lang, token)
+    report, secret = filing.store(
+        get_session(), school, answers=send_form.answers(),
+        contact=send_form.contact_details(), danger=send_form.danger.data, lang=lang,
+        token=token, images=images)
     return render_template("reports/receipt.html", school=school, report=report,
                            code=codes.group(report.code, 5),
                            secret=codes.group(secret, 6) if secret else None), 200, NO_STORE
-
-
-def store_report(school: School, send_form, images, lang: str, token: str):
-    """(report, secret); secret is None when this very form was already sent."""
-    session = get_session()
-    digest = hashlib.sha256(token.encode("ascii")).hexdigest()
-    keys = vault()
-    answers = keys.encrypt_json(send_form.answers())
-    details = send_form.contact_details()
-    contact = keys.encrypt_json(details) if details else None
-    for _attempt in range(5):
-        secret = codes.new_secret()
-        report = Report(
-            school_id=school.id, code=codes.new_code(), secret_hash=codes.hash_secret(secret),
-            submission_digest=digest, danger=send_form.danger.data,
-            contact_requested=details is not None, language=lang, answers=answers,
-            contact=contact, evidence=[evidence.to_row(image, keys.encrypt) for image in images],
-        )
-        session.add(report)
-        try:
-            session.commit()
-            return report, secret
-        except IntegrityError:
-            session.rollback()
-            earlier = session.scalars(
-                select(Report).where(Report.submission_digest == digest)).first()
-            if earlier is not None:
-                return earlier, None
-    raise RuntimeError("could not draw an unused follow-up code")
 
 
 # Follow-up -------------------------------------------------------------------------------
 
 
 def authenticate(follow_form) -> Report | None:
-    """The report this code and secret open, or None. Always one slow hash, found or not."""
-    code, secret = follow_form.normalized()
-    report = None
-    if codes.is_well_formed(code, codes.CODE_LENGTH):
-        report = get_session().scalars(select(Report).where(Report.code == code)).first()
-    stored = report.secret_hash if report is not None else codes.decoy_hash()
-    matches = codes.check_secret(secret, stored)
-    return report if matches and report is not None else None
+    return filing.authenticate(get_session(), *follow_form.normalized())
 
 
 WRONG_CODE = _l("This code and secret do not open any report. Check each character against "
@@ -255,7 +207,7 @@ code_attempts = limiter.shared_limit(code_limit, scope=CODE_ATTEMPTS, methods=["
 @code_attempts
 def follow(lang: str):
     follow_form = forms.FollowForm()
-    if request.method == "GET":
+    if request.method != "POST":
         return render_template("reports/follow.html", form=follow_form), 200, NO_STORE
     if not follow_form.validate():
         return render_template("reports/follow.html", form=follow_form), 400, NO_STORE
@@ -281,11 +233,21 @@ def render_case(report: Report, follow_form, add_form=None, problems=(), added=F
     ), status, NO_STORE
 
 
+ADD_REFUSED = {
+    "full": _l("This report has reached its limit of %(max)d messages. If something new "
+               "happens, please send a new report.", max=filing.MAX_MESSAGES),
+    "screenshots": _l("This report already holds the most screenshots it can (%(max)d). "
+                      "Describe what the others show in your message, or send a new report.",
+                      max=filing.MAX_SCREENSHOTS),
+}
+
+
 @csrf.exempt
 @code_attempts
+@limiter.limit(add_limit, methods=["POST"])
 def add(lang: str):
     """The reporter adds information (and screenshots) to their report."""
-    if request.method == "GET":
+    if request.method != "POST":
         return redirect(url_for("reports.follow"), 303)
     request.max_content_length = evidence.MAX_BODY
     add_form = forms.AddInfoForm()
@@ -297,15 +259,16 @@ def add(lang: str):
         return render_case(report, add_form, add_form, status=409)
     if not add_form.validate():
         return render_case(report, add_form, add_form, status=400)
-    images, problems = read_screenshots(add_form.screenshots)
+    db = get_session()
+    images, problems = filing.clean_screenshots(
+        uploads(add_form.screenshots), room=filing.room_for_screenshots(db, report))
     if problems:
         return render_case(report, add_form, add_form, problems=problems, status=400)
-    keys = vault()
-    report.messages.append(ReportMessage(body=keys.encrypt_text(add_form.message.data)))
-    report.evidence.extend(evidence.to_row(image, keys.encrypt) for image in images)
-    report.updated_at = utcnow()
-    session = get_session()
-    session.commit()
+    try:
+        filing.add(db, report, add_form.message.data, images)
+    except filing.Refused as refused:
+        return render_case(report, add_form, add_form, status=refused.status,
+                           problems=[ADD_REFUSED.get(refused.reason, ADD_REFUSED["full"])])
     fresh = forms.AddInfoForm(formdata=None, code=add_form.code.data,
                               secret=add_form.secret.data)
     return render_case(report, add_form, fresh, added=True)
@@ -317,7 +280,7 @@ def add(lang: str):
 def poster(lang: str, uai: str):
     school = school_or_404(uai)
     # The deployment's public address when it is configured: a poster outlives a request.
-    public = current_app.config.get("PUBLIC_URL", "").rstrip("/")
+    public = current_app.config["PUBLIC_URL"].rstrip("/")
     path = url_for("reports.form", uai=school.uai)
     link = public + path if public else url_for("reports.form", uai=school.uai, _external=True)
     qr = segno.make(link, error="m")

@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..reports.models import Referent, Report
-from .models import AuditEntry
+from ..reports.models import Report
+from .models import AuditEntry, Referent
 
 ACTIONS = {
     "login": _l("Logged in"),

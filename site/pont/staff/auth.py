@@ -16,7 +16,7 @@ from flask import g, session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import get_session
-from ..reports.models import Referent
+from .models import Referent
 
 SESSION_KEY = "staff"
 _decoy: list[str] = []

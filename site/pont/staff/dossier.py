@@ -15,10 +15,11 @@ import zipfile
 
 from flask import current_app
 
+from ..clock import utcnow
 from ..reports.crypto import vault
-from ..reports.models import Report, StaffNote, utcnow
-from ..reports.views import choices
-from .models import CaseStep
+from ..reports.forms import choices
+from ..reports.models import Report
+from .models import CaseStep, StaffNote
 from .protocol import STATUS_LABELS, STEP_LABELS, STEPS
 
 EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif"}
@@ -46,7 +47,7 @@ def build(report: Report, steps: list[CaseStep], notes: list[StaffNote] | None) 
     return {
         "format": "pont-dossier/1",
         "exported_at": iso(utcnow()),
-        "timezone": current_app.config.get("REPORT_TIMEZONE", "Europe/Paris"),
+        "timezone": current_app.config["REPORT_TIMEZONE"],
         "school": {"uai": school.uai, "name": school.name, "town": school.town},
         "report": {
             "code": report.code,

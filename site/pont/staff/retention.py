@@ -3,7 +3,7 @@
 The report goes with all it holds (screenshots, messages, notes, protocol steps: the database
 cascades); its audit entries stay but lose the case's id and code, so they only say that
 something happened. Runs by itself when staff open their pages (at most every few minutes per
-process), as `flask --app pont reports purge` for a scheduler, and on a referent's request for
+process), as `flask --app pont staff purge` for a scheduler, and on a referent's request for
 one closed case.
 """
 
@@ -15,19 +15,19 @@ from flask import Flask, current_app
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from ..reports.models import CLOSED, Referent, Report, utcnow
+from ..clock import utcnow
+from ..reports.models import CLOSED, Report
 from ..throttle import Every
 from . import audit
-from .models import AuditEntry
+from .models import AuditEntry, Referent
 
-DEFAULT_DAYS = 365
 # A purge run on access, by one process, at most every five minutes.
 ON_ACCESS = Every(300)
 
 
 def check_config(app: Flask) -> None:
     """Refuse to start on a retention that is not a whole number of days."""
-    raw = app.config.get("CASE_RETENTION_DAYS", DEFAULT_DAYS)
+    raw = app.config["CASE_RETENTION_DAYS"]
     try:
         days = int(raw)
     except (TypeError, ValueError):
@@ -39,7 +39,7 @@ def check_config(app: Flask) -> None:
 
 
 def retention() -> datetime.timedelta:
-    return datetime.timedelta(days=current_app.config.get("CASE_RETENTION_DAYS", DEFAULT_DAYS))
+    return datetime.timedelta(days=current_app.config["CASE_RETENTION_DAYS"])
 
 
 def purge_after(report: Report) -> datetime.datetime | None:

@@ -8,6 +8,7 @@ and come back with what was typed on any error; changes are followed by a redire
 
 from __future__ import annotations
 
+from babel.dates import format_timedelta
 from flask import (
     Blueprint,
     Response,
@@ -20,28 +21,19 @@ from flask import (
     url_for,
 )
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import load_only
 
+from ..clock import utcnow
 from ..db import get_session, rollback_after_failure
 from ..extensions import csrf, limiter
-from ..i18n import localized_route
+from ..i18n import current_language, localized_route
+from ..mail import smtp
 from ..reports import codes
-from ..reports.cli import reports_cli
 from ..reports.crypto import vault
-from ..reports.models import (
-    CLOSED,
-    STATUSES,
-    Evidence,
-    Referent,
-    Report,
-    ReportMessage,
-    StaffNote,
-    utcnow,
-)
-from ..reports.views import choices
-from . import audit, cli, dossier, forms, retention
+from ..reports.forms import choices
+from ..reports.models import CLOSED, STATUSES, Report
+from . import alerts, audit, cases, dossier, forms, retention
 from .auth import (
     SESSION_KEY,
     LoginRequired,
@@ -51,8 +43,8 @@ from .auth import (
     log_out,
     login_required,
 )
-from .models import AuditEntry, CaseStep
-from .protocol import DANGER_LABELS, STATUS_LABELS, STEP_IDS, STEPS, dashboard_order, is_urgent
+from .models import Referent
+from .protocol import DANGER_LABELS, STATUS_LABELS, STEPS, is_urgent
 
 bp = Blueprint("staff", __name__)
 # Where a `next` address may lead after logging in: staff pages only.
@@ -69,16 +61,22 @@ DONE = {
     "steps": _l("Protocol steps saved."),
     "note": _l("Note added. Only the school's referents can read it."),
     "reply": _l("Answer sent. The reporter will see it with their follow-up code."),
+    "nothing": _l("Nothing to save: nothing had changed."),
     "purged": _l("The case has been deleted, with everything attached to it."),
     "logout": _l("You are logged out."),
 }
 KEPT_FIELDS = {"note": _l("Your internal note"), "reply": _l("Your answer to the reporter")}
 
 
-@bp.record_once
-def setup(state) -> None:
-    retention.check_config(state.app)
-    reports_cli.add_command(cli.purge_command)
+@bp.context_processor
+def mail_state() -> dict:
+    return {"mail_alerts": smtp.configured()}
+
+
+def waited(report: Report) -> str:
+    """How long a case not yet opened has waited, in words of the page's language."""
+    return format_timedelta(utcnow() - report.created_at, threshold=1.5,
+                            locale=current_language())
 
 
 @bp.after_request
@@ -90,16 +88,16 @@ def private(response: Response) -> Response:
 
 def login_limit() -> str:
     """Unsuccessful logins per client address (a whole school may share one)."""
-    return current_app.config.get("STAFF_LOGIN_LIMIT", "30 per hour")
+    return current_app.config["STAFF_LOGIN_LIMIT"]
 
 
 def login_email_limit() -> str:
     """Unsuccessful logins per e-mail address, from anywhere."""
-    return current_app.config.get("STAFF_LOGIN_EMAIL_LIMIT", "10 per hour; 30 per day")
+    return current_app.config["STAFF_LOGIN_EMAIL_LIMIT"]
 
 
 def typed_email_key() -> str:
-    return "staff-login:" + request.form.get("email", "").strip().lower()[:254]
+    return "staff-login:" + forms.normalize_email(request.form.get("email", ""))[:254]
 
 
 def is_failed_login(response: Response) -> bool:
@@ -107,12 +105,17 @@ def is_failed_login(response: Response) -> bool:
 
 
 def done_message() -> str | None:
-    message = DONE.get(request.args.get("done", ""))
-    return str(message) if message else None
+    """What the last action did, from `?done=` (several, comma-separated, after a save)."""
+    messages = [str(DONE[name]) for name in request.args.get("done", "").split(",")[:6]
+                if name in DONE]
+    return " ".join(messages) or None
 
 
 def safe_next(value: str | None) -> str | None:
-    if value and value.startswith(STAFF_PREFIXES) and "\\" not in value:
+    """A staff page to go back to after logging in; anything else (another site, control
+    characters a redirect cannot carry) leads to the case list."""
+    if (value and value.startswith(STAFF_PREFIXES) and "\\" not in value
+            and value.isprintable() and " " not in value):
         return value
     return None
 
@@ -134,7 +137,7 @@ def render_login(form, problem=None, kept=(), status=200):
 def login(lang: str):
     """GET: the form (or who is logged in). POST: one generic message for any failure."""
     form = forms.LoginForm()
-    if request.method == "GET":
+    if request.method != "POST":
         return render_login(form)
     if not form.validate():
         return render_login(form, status=400)
@@ -154,7 +157,7 @@ def login(lang: str):
 
 @csrf.exempt
 def logout(lang: str):
-    if request.method == "GET":
+    if request.method != "POST":
         return redirect(url_for("staff.login"), 303)
     referent = current_referent()
     if referent is not None:
@@ -172,10 +175,10 @@ def logout(lang: str):
 @bp.errorhandler(LoginRequired)
 def login_first(_error):
     """GET: to the login page and back. POST: the login page, holding what was typed."""
-    back = request.full_path.rstrip("?") if request.method == "GET" else (
+    back = request.full_path.rstrip("?") if request.method != "POST" else (
         url_for("staff.case", code=request.view_args["code"])
         if "code" in (request.view_args or {}) else None)
-    if request.method == "GET":
+    if request.method != "POST":
         return redirect(url_for("staff.login", next=back), 303)
     kept = [(str(label), request.form.get(name, "")) for name, label in KEPT_FIELDS.items()
             if request.form.get(name, "").strip()]
@@ -205,39 +208,23 @@ def database_unavailable(error: DBAPIError):
 # The school's reports --------------------------------------------------------------------
 
 
-def new_messages(db, school_id: int) -> dict[int, int]:
-    """Reporter messages that arrived after the school last opened each case."""
-    seen = (select(AuditEntry.report_id, func.max(AuditEntry.at).label("at"))
-            .where(AuditEntry.school_id == school_id, AuditEntry.action == "case_view")
-            .group_by(AuditEntry.report_id).subquery())
-    rows = db.execute(
-        select(ReportMessage.report_id, func.count())
-        .join(Report, Report.id == ReportMessage.report_id)
-        .outerjoin(seen, seen.c.report_id == ReportMessage.report_id)
-        .where(Report.school_id == school_id, ReportMessage.author == "reporter",
-               or_(seen.c.at.is_(None), ReportMessage.created_at > seen.c.at))
-        .group_by(ReportMessage.report_id))
-    return dict(rows.all())
-
-
 @login_required
 def dashboard(lang: str, referent: Referent):
     db = get_session()
     retention.purge_now_and_then(db)
+    alerts.escalate_now_and_then(db)
     wanted = request.args.get("status", "")
     problem, status = None, 200
     if wanted and wanted not in STATUSES:
         problem, status, wanted = _l("There is no such status: showing every report."), 400, ""
-    reports = db.scalars(select(Report).where(Report.school_id == referent.school_id).options(
-        load_only(Report.id, Report.code, Report.status, Report.danger, Report.created_at,
-                  Report.contact_requested, Report.status_changed_at, Report.school_id))).all()
-    counts = {name: sum(report.status == name for report in reports) for name in STATUSES}
-    shown = sorted((report for report in reports if not wanted or report.status == wanted),
-                   key=dashboard_order)
+    number = request.args.get("page", "1")
+    found = cases.case_list(db, referent, wanted or None,
+                            int(number) if number.isdigit() and len(number) < 6 else 1)
     page = render_template(
-        "staff/dashboard.html", referent=referent, reports=shown, counts=counts,
-        total=len(reports), wanted=wanted, problem=problem, done=done_message(),
-        new=new_messages(db, referent.school_id), **labels())
+        "staff/dashboard.html", referent=referent, reports=found.reports, counts=found.counts,
+        total=found.total, wanted=wanted, problem=problem, done=done_message(),
+        new=found.new, opened=found.opened, page=found.page, pages=found.pages,
+        waited=waited, **labels())
     audit.record(db, "dashboard_view", referent, detail=wanted or None)
     db.commit()
     return page, status
@@ -249,32 +236,11 @@ def labels() -> dict:
 
 
 def own_case(referent: Referent, code: str) -> Report:
-    """The case with this code if it belongs to the referent's school; otherwise 404."""
-    code = codes.normalize(code)
-    if not codes.is_well_formed(code, codes.CODE_LENGTH):
-        abort(404)
-    report = get_session().scalars(
-        select(Report).where(Report.code == code, Report.school_id == referent.school_id)).first()
+    """The case with this code if the referent may see it; otherwise 404."""
+    report = cases.find_case(get_session(), referent, code)
     if report is None:
         abort(404)
     return report
-
-
-def case_steps(db, report: Report) -> dict[str, CaseStep]:
-    return {step.step: step for step in db.scalars(
-        select(CaseStep).where(CaseStep.report_id == report.id))}
-
-
-def case_notes(db, report: Report) -> list[tuple[StaffNote, str | None]]:
-    return list(db.execute(
-        select(StaffNote, Referent.email)
-        .outerjoin(Referent, Referent.id == StaffNote.referent_id)
-        .where(StaffNote.report_id == report.id).order_by(StaffNote.id)).all())
-
-
-def last_seen(db, report: Report):
-    return db.scalar(select(func.max(AuditEntry.at)).where(
-        AuditEntry.report_id == report.id, AuditEntry.action == "case_view"))
 
 
 def contact_text(report: Report) -> str | None:
@@ -285,19 +251,14 @@ def contact_text(report: Report) -> str | None:
 
 
 def render_case(referent: Referent, report: Report, status: int = 200, **given):
-    """The case page; `given` holds a form sent back with its errors and typed text."""
+    """The case page; `given` may hold the form sent back with its errors and typed text."""
     db = get_session()
     keys = vault()
-    steps = case_steps(db, report)
-    seen = last_seen(db, report)
-    case_forms = {
-        "status_form": forms.StatusForm(formdata=None, status=report.status),
-        "steps_form": forms.StepsForm(formdata=None, steps=list(steps)),
-        "note_form": forms.NoteForm(formdata=None),
-        "reply_form": forms.ReplyForm(formdata=None),
-        **given,
-    }
-    audit.record(db, "case_view", referent, report)
+    steps = cases.steps_of(db, report)
+    seen = cases.last_seen(db, report)
+    case_form = given.get("case_form") or forms.CaseForm(
+        formdata=None, status=report.status, steps=list(steps))
+    cases.record_visit(db, referent, report)
     db.flush()
     page = render_template(
         "staff/case.html", referent=referent, report=report, school=report.school,
@@ -305,105 +266,51 @@ def render_case(referent: Referent, report: Report, status: int = 200, **given):
         messages=[(message, keys.decrypt_text(message.body), seen is None
                    or message.created_at > seen) for message in report.messages],
         notes=[(note, email, keys.decrypt_text(note.body))
-               for note, email in case_notes(db, report)],
+               for note, email in cases.notes_of(db, report)],
         evidence=report.evidence, steps=steps, step_list=STEPS, choices=choices(),
         trail=audit.trail(db, report), actions=audit.ACTIONS, done=done_message(),
-        purge_after=retention.purge_after(report), **case_forms, **labels())
+        purge_after=retention.purge_after(report), form=case_form, **labels())
     db.commit()
     return page, status
 
 
+@csrf.exempt
 @login_required
 def case(lang: str, code: str, referent: Referent):
-    return render_case(referent, own_case(referent, code))
-
-
-def back_to_case(report: Report, done: str, anchor: str):
-    return redirect(url_for("staff.case", code=report.code, done=done) + f"#{anchor}", 303)
-
-
-@csrf.exempt
-@login_required
-def change_status(lang: str, code: str, referent: Referent):
+    """GET: the case. POST: save what the referent changed (status, steps, answer, note)
+    together, then back to the case; or the case again with the errors and all that was
+    typed and ticked."""
     report = own_case(referent, code)
-    form = forms.StatusForm()
+    if request.method != "POST":
+        return render_case(referent, report)
+    form = forms.CaseForm()
     if not form.validate():
-        return render_case(referent, report, 400, status_form=form)
-    if form.status.data != report.status:
-        report.status = form.status.data
-        report.status_changed_at = report.updated_at = utcnow()
-        audit.record(get_session(), "status", referent, report, detail=report.status)
-        get_session().commit()
-    return back_to_case(report, "status", "handling")
+        return render_case(referent, report, 400, case_form=form)
+    done = cases.apply(get_session(), referent, report, form.change())
+    return redirect(url_for("staff.case", code=report.code, done=",".join(done) or "nothing"),
+                    303)
 
 
-@csrf.exempt
 @login_required
-def change_steps(lang: str, code: str, referent: Referent):
-    report = own_case(referent, code)
-    form = forms.StepsForm()
-    if not form.validate():
-        return render_case(referent, report, 400, steps_form=form)
-    db = get_session()
-    done = case_steps(db, report)
-    wanted = set(form.steps.data or [])
-    changed = False
-    for step in STEP_IDS:
-        if step in wanted and step not in done:
-            db.add(CaseStep(report_id=report.id, step=step, referent_id=referent.id))
-            changed = True
-        elif step not in wanted and step in done:
-            db.delete(done[step])
-            changed = True
-    if changed:
-        report.updated_at = utcnow()
-        audit.record(db, "steps", referent, report, detail=f"{len(wanted)}/{len(STEP_IDS)}")
-        db.commit()
-    return back_to_case(report, "steps", "handling")
-
-
-@csrf.exempt
-@login_required
-def add_note(lang: str, code: str, referent: Referent):
-    report = own_case(referent, code)
-    form = forms.NoteForm()
-    if not form.validate():
-        return render_case(referent, report, 400, note_form=form)
-    db = get_session()
-    db.add(StaffNote(report_id=report.id, referent_id=referent.id,
-                     body=vault().encrypt_text(form.note.data)))
-    report.updated_at = utcnow()
-    audit.record(db, "note", referent, report)
-    db.commit()
-    return back_to_case(report, "note", "notes")
-
-
-@csrf.exempt
-@login_required
-def reply(lang: str, code: str, referent: Referent):
-    report = own_case(referent, code)
-    form = forms.ReplyForm()
-    if not form.validate():
-        return render_case(referent, report, 400, reply_form=form)
-    db = get_session()
-    report.messages.append(ReportMessage(author="school",
-                                         body=vault().encrypt_text(form.reply.data)))
-    report.updated_at = utcnow()
-    audit.record(db, "reply", referent, report)
-    db.commit()
-    return back_to_case(report, "reply", "messages")
+def open_case(lang: str, number: int, referent: Referent):
+    """The link of an e-mail alert: the case by its number, for an account that may see it."""
+    report = cases.find_case_by_number(get_session(), referent, number)
+    if report is None:
+        abort(404)
+    return redirect(url_for("staff.case", code=report.code), 303)
 
 
 @login_required
 def evidence(lang: str, code: str, number: int, referent: Referent):
     """One screenshot, as stored (re-encoded, without metadata), for this school only."""
     report = own_case(referent, code)
-    item = get_session().get(Evidence, number)
-    if item is None or item.report_id != report.id:
+    db = get_session()
+    item = cases.screenshot(db, report, number)
+    if item is None:
         abort(404)
     data = vault().decrypt(item.data)
-    audit.record(get_session(), "evidence_view", referent, report, detail=str(item.id))
-    get_session().commit()
+    audit.record(db, "evidence_view", referent, report, detail=str(item.id))
+    db.commit()
     extension = dossier.EXTENSIONS.get(item.media_type, "bin")
     return Response(data, mimetype=item.media_type, headers={
         "Content-Disposition": f'inline; filename="{report.code}-{item.id}.{extension}"'})
@@ -415,8 +322,8 @@ def evidence(lang: str, code: str, number: int, referent: Referent):
 def dossier_document(report: Report, referent: Referent, action: str) -> dict:
     with_notes = request.args.get("notes") == "1"
     db = get_session()
-    notes = [note for note, _email in case_notes(db, report)] if with_notes else None
-    document = dossier.build(report, list(case_steps(db, report).values()), notes)
+    notes = [note for note, _email in cases.notes_of(db, report)] if with_notes else None
+    document = dossier.build(report, list(cases.steps_of(db, report).values()), notes)
     audit.record(db, action, referent, report, detail="with_notes" if with_notes else None)
     db.commit()
     return document
@@ -428,7 +335,7 @@ def dossier_page(lang: str, code: str, referent: Referent):
     report = own_case(referent, code)
     document = dossier_document(report, referent, "export_print")
     return render_template("staff/dossier.html", referent=referent, report=report,
-                           dossier=document, done=case_steps(get_session(), report),
+                           dossier=document, done=cases.steps_of(get_session(), report),
                            now=utcnow(), **labels())
 
 
@@ -453,7 +360,7 @@ def purge(lang: str, code: str, referent: Referent):
         return render_template("staff/purge.html", referent=referent, report=report, form=form,
                                problem=_l("Only a closed case can be deleted. Close it first."),
                                **labels()), 409
-    if request.method == "GET":
+    if request.method != "POST":
         return render_template("staff/purge.html", referent=referent, report=report,
                                form=form, problem=None, **labels())
     if not form.validate():
@@ -470,11 +377,8 @@ CASE = "/{school}/{reports}/<code>"
 localized_route(bp, "/{school}/{login}", login, methods=["GET", "POST"])
 localized_route(bp, "/{school}/{logout}", logout, methods=["GET", "POST"])
 localized_route(bp, "/{school}/{reports}", dashboard)
-localized_route(bp, CASE, case)
-localized_route(bp, CASE + "/{status}", change_status, methods=["POST"])
-localized_route(bp, CASE + "/{steps}", change_steps, methods=["POST"])
-localized_route(bp, CASE + "/{notes}", add_note, methods=["POST"])
-localized_route(bp, CASE + "/{reply}", reply, methods=["POST"])
+localized_route(bp, CASE, case, methods=["GET", "POST"])
+localized_route(bp, "/{school}/{reports}/n/<int:number>", open_case)
 localized_route(bp, CASE + "/{screenshots}/<int:number>", evidence)
 localized_route(bp, CASE + "/{dossier}", dossier_page)
 localized_route(bp, CASE + "/{dossier}.zip", dossier_file)
