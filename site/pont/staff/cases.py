@@ -1,9 +1,9 @@
 """What staff may see and do with reports: every database rule of the referents' side.
 
-One function, `school_ids_for`, decides which schools' reports an account may see; every
-query of this module and every case URL goes through `visible_reports`, which applies it.
-A role that oversees several schools changes that function and the account model, nothing
-else. Every change to a case goes through `apply`: it checks the change, writes it, stamps
+One function, `school_ids_for`, decides which schools' reports an account may see (a
+referent: their school; an admin: the schools they are given); every query of this module,
+every case URL and the statistics go through it or through `visible_reports`, which applies
+it. Every change to a case goes through `apply`: it checks the change, writes it, stamps
 `updated_at`, writes the audit entries and commits, in one transaction.
 """
 
@@ -20,7 +20,7 @@ from ..reports import codes
 from ..reports.crypto import vault
 from ..reports.models import STATUSES, Evidence, Report, ReportMessage, School
 from . import audit
-from .models import AuditEntry, CaseStep, Referent, StaffNote
+from .models import AuditEntry, CaseStep, Referent, StaffNote, admin_schools
 from .protocol import STEP_IDS, dashboard_order
 
 PAGE_SIZE = 50
@@ -30,7 +30,11 @@ VISIT = datetime.timedelta(minutes=30)
 
 def school_ids_for(account: Referent) -> list[int]:
     """The schools whose reports this account may see. The only place that decides it."""
-    return [account.school_id]
+    if not account.active:
+        return []
+    if account.is_admin:
+        return [school.id for school in account.overseen]
+    return [account.school_id] if account.school_id is not None else []
 
 
 def visible_reports(account: Referent) -> ColumnElement[bool]:
@@ -47,9 +51,12 @@ def find_case(db: Session, account: Referent, code: str) -> Report | None:
 
 
 def has_reader(db: Session, school: School) -> bool:
-    """Whether anyone can read this school's reports: an active referent of it."""
-    return db.scalar(select(Referent.id).where(Referent.school_id == school.id,
-                                               Referent.active.is_(True)).limit(1)) is not None
+    """Whether anyone can read this school's reports: an active referent of it, or an active
+    admin given it."""
+    given = select(admin_schools.c.referent_id).where(admin_schools.c.school_id == school.id)
+    return db.scalar(select(Referent.id).where(
+        or_(Referent.school_id == school.id, Referent.id.in_(given)),
+        Referent.active.is_(True)).limit(1)) is not None
 
 
 def report_arrived(db: Session, report: Report, event: str) -> None:

@@ -34,7 +34,9 @@ from ..reports.models import CLOSED, STATUSES, Report
 from . import audit, cases, dossier, forms, retention
 from .auth import (
     SESSION_KEY,
+    EnrolmentRequired,
     LoginRequired,
+    begin_second_step,
     check_password,
     current_referent,
     log_in,
@@ -129,6 +131,17 @@ def login(lang: str):
             audit.record(db, "login_failed", referent)
             db.commit()
         return render_login(form, problem=WRONG_LOGIN, status=401)
+    if referent.has_2fa:
+        begin_second_step(referent)
+        db.commit()
+        return redirect(url_for("staff_accounts.second_step",
+                                next=safe_next(request.args.get("next"))), 303)
+    return finish_login(referent)
+
+
+def finish_login(referent: Referent) -> Response:
+    """Log in (the password, and the code when asked for, were right) and go on."""
+    db = get_session()
     log_in(referent)
     audit.record(db, "login", referent)
     db.commit()
@@ -167,6 +180,12 @@ def login_first(_error):
     response = render_template("staff/login.html", form=form, problem=SESSION_ENDED,
                                kept=kept, referent=None, next=back, done=None)
     return response, 401
+
+
+@bp.errorhandler(EnrolmentRequired)
+def enrol_first(_error):
+    """Two-factor login is required: nothing opens before it is set up."""
+    return redirect(url_for("staff_accounts.two_factor"), 303)
 
 
 @bp.errorhandler(429)
