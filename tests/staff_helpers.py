@@ -1,4 +1,7 @@
-"""What the staff tests share: the staff addresses, logging in, a report's code."""
+"""What the staff tests share: the staff addresses, logging in, a report's code.
+
+Status, steps, answer and note are one form on the case page: their "addresses" are the case's.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +14,15 @@ PASSWORD = "a long passphrase"
 STAFF = {
     "fr": {"login": "/fr/etablissement/connexion", "logout": "/fr/etablissement/deconnexion",
            "dashboard": "/fr/etablissement/signalements",
-           "case": "/fr/etablissement/signalements/{code}", "status": "/statut",
-           "steps": "/etapes", "notes": "/notes", "reply": "/reponse",
+           "case": "/fr/etablissement/signalements/{code}", "status": "",
+           "steps": "", "notes": "", "reply": "",
+           "alert": "/fr/etablissement/signalements/n/{id}",
            "evidence": "/captures/{id}", "dossier": "/dossier", "zip": "/dossier.zip",
            "purge": "/supprimer"},
     "en": {"login": "/en/school/login", "logout": "/en/school/logout",
            "dashboard": "/en/school/reports", "case": "/en/school/reports/{code}",
-           "status": "/status", "steps": "/steps", "notes": "/notes", "reply": "/reply",
+           "status": "", "steps": "", "notes": "", "reply": "",
+           "alert": "/en/school/reports/n/{id}",
            "evidence": "/screenshots/{id}", "dossier": "/dossier", "zip": "/dossier.zip",
            "purge": "/delete"},
 }
@@ -27,6 +32,8 @@ def url(name: str, code: str = "", lang: str = "fr", **values) -> str:
     paths = STAFF[lang]
     if name in ("login", "logout", "dashboard", "case"):
         return paths[name].format(code=code)
+    if name == "alert":
+        return paths[name].format(**values)
     return paths["case"].format(code=code) + paths[name].format(**values)
 
 

@@ -65,12 +65,12 @@ def register_extensions(app: Flask) -> None:
 def register_reports(app: Flask) -> None:
     """Reports are encrypted at rest; the staff package decides who receives them."""
     from .reports import crypto, filing
-    from .staff import cases, retention
+    from .staff import alerts, cases, retention
 
     crypto.init_app(app)
     retention.check_config(app)
     filing.init_app(app, filing.Receivers(accepts=cases.has_reader,
-                                          arrived=cases.report_arrived))
+                                          arrived=alerts.report_arrived))
 
 
 def register_blueprints(app: Flask) -> None:
@@ -97,10 +97,11 @@ def register_blueprints(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     """Every `flask --app pont …` group (live sessions bring theirs with their blueprint)."""
     from .content.checker import content_cli
+    from .mail.cli import mail_cli
     from .reports.cli import reports_cli, schools_cli
     from .staff.cli import staff_cli
 
-    for group in (db.db_cli, content_cli, schools_cli, reports_cli, staff_cli):
+    for group in (db.db_cli, content_cli, schools_cli, reports_cli, staff_cli, mail_cli):
         app.cli.add_command(group)
 
 

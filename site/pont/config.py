@@ -67,6 +67,21 @@ class Defaults:
     STAFF_REQUIRE_2FA = False
     # How long an invitation link to set a password stays valid.
     STAFF_INVITATION_HOURS = 72
+    # A report no referent has opened after this many hours sends them a reminder; sooner
+    # when the reporter said someone is (or may be) in danger.
+    REPORT_ESCALATE_HOURS = 48
+    REPORT_ESCALATE_URGENT_HOURS = 4
+
+    # E-mail alerts. Without a server, they are only written to the log (without content).
+    MAIL_SERVER = ""
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_FROM = "pont@localhost"
+    # Seconds to wait for the mail server before trying again later.
+    MAIL_TIMEOUT = 10
 
 
 # Environment variables with a name of their own, and the setting each one sets.

@@ -4,7 +4,8 @@
 Referer on every POST, while other sites still learn nothing of the page a reader came from.
 """
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = (
@@ -14,7 +15,16 @@ CSP = (
 )
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is `Secure` whenever the request came over HTTPS (directly, or
+    through the trusted proxy: see PROXY_COUNT), whatever SESSION_COOKIE_SECURE says."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return request.is_secure or super().get_cookie_secure(app)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionInterface()
     if app.config.get("PROXY_COUNT"):
         # Behind N reverse proxies: trust their X-Forwarded-* headers, so rate limits see
         # each client's address instead of the proxy's.

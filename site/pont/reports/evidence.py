@@ -23,7 +23,7 @@ from .models import Evidence
 MAX_FILES = 5
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # A phone screenshot is 2 to 4 million pixels. Far more is a decompression bomb, not evidence.
-MAX_PIXELS = 40_000_000
+MAX_PIXELS = 20_000_000
 # The body of a request that may carry screenshots: every file at its limit, plus the text.
 MAX_BODY = MAX_FILES * MAX_FILE_BYTES + 2 * 1024 * 1024
 ACCEPTED_FORMATS = {"PNG", "JPEG", "WEBP", "GIF", "BMP"}

@@ -9,7 +9,7 @@ from wtforms.validators import EqualTo, InputRequired, Length, Regexp
 
 from ..reports.forms import EMAIL_PATTERN, tidy
 from .accounts import PASSWORD_MIN
-from .forms import lower
+from .forms import normalize_email
 
 PASSWORD_MAX = 200
 
@@ -43,7 +43,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = StringField(_l("E-mail address of the new referent"), filters=[tidy, lower],
+    email = StringField(_l("E-mail address of the new referent"), filters=[normalize_email],
                         validators=[InputRequired(_l("Please write an e-mail address.")),
                                     Length(max=254),
                                     Regexp(EMAIL_PATTERN, message=_l(

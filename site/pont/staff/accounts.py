@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from ..clock import utcnow
+from ..mail import outbox
 from ..reports.models import School
 from . import audit
 from .auth import check_password, new_token
@@ -213,6 +214,6 @@ def invitation_text(invitation: Invitation, link: str) -> tuple[str, str]:
 
 
 def send_mail(db: Session, kind: str, recipient: str, subject: str, body: str) -> None:
-    """The one place staff pages hand an e-mail over. No mail outbox is part of the site
-    yet: the log says that one was due (never its text), and the page shows the link."""
-    current_app.logger.info("staff e-mail %s to %s: not sent (no mail outbox)", kind, recipient)
+    """The one place account pages hand an e-mail over: the outbox, in the caller's
+    transaction (sent after the commit, retried while the mail server is down)."""
+    outbox.queue(db, kind, recipient, subject, body)

@@ -50,6 +50,11 @@ def find_case(db: Session, account: Referent, code: str) -> Report | None:
     return db.scalars(select(Report).where(Report.code == code, visible_reports(account))).first()
 
 
+def find_case_by_number(db: Session, account: Referent, number: int) -> Report | None:
+    """The case with this number (as alerts name it) if the account may see it."""
+    return db.scalars(select(Report).where(Report.id == number, visible_reports(account))).first()
+
+
 def has_reader(db: Session, school: School) -> bool:
     """Whether anyone can read this school's reports: an active referent of it, or an active
     admin given it."""
@@ -57,10 +62,6 @@ def has_reader(db: Session, school: School) -> bool:
     return db.scalar(select(Referent.id).where(
         or_(Referent.school_id == school.id, Referent.id.in_(given)),
         Referent.active.is_(True)).limit(1)) is not None
-
-
-def report_arrived(db: Session, report: Report, event: str) -> None:
-    """A report or a reporter's message is about to be committed: nothing more to add yet."""
 
 
 # The list of cases -----------------------------------------------------------------------
@@ -76,6 +77,8 @@ class CaseList:
     page: int
     pages: int
     new: dict[int, int] = field(default_factory=dict)
+    # Cases a referent has opened at least once (the others show how long they have waited).
+    opened: set[int] = field(default_factory=set)
 
 
 def case_list(db: Session, account: Referent, status: str | None = None,
@@ -92,9 +95,12 @@ def case_list(db: Session, account: Referent, status: str | None = None,
     shown = sorted(reports, key=dashboard_order)
     pages = max(1, -(-len(shown) // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    return CaseList(reports=shown[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], counts=counts,
-                    total=sum(counts.values()), page=page, pages=pages,
-                    new=new_messages(db, account))
+    shown = shown[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+    opened = set(db.scalars(select(AuditEntry.report_id).distinct().where(
+        AuditEntry.report_id.in_([report.id for report in shown]),
+        AuditEntry.action == "case_view")))
+    return CaseList(reports=shown, counts=counts, total=sum(counts.values()), page=page,
+                    pages=pages, new=new_messages(db, account), opened=opened)
 
 
 def new_messages(db: Session, account: Referent) -> dict[int, int]:

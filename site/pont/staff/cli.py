@@ -9,7 +9,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from ..reports.schools import get_school, normalize_uai
-from . import retention
+from . import alerts, retention
 from .models import ADMIN, REFERENT, Referent
 
 
@@ -98,3 +98,11 @@ def purge_command() -> None:
     with current_app.extensions["pont_sessionmaker"]() as session:
         count = retention.purge(session, retention.retention())
     click.echo(f"{count} closed case(s) older than {days} days deleted.")
+
+
+@staff_cli.command("remind")
+def remind_command() -> None:
+    """Queue reminders of the reports nobody has opened in time (REPORT_ESCALATE_HOURS)."""
+    with current_app.extensions["pont_sessionmaker"]() as session:
+        count = alerts.escalate(session)
+    click.echo(f"{count} reminder(s) queued.")

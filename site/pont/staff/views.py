@@ -8,6 +8,7 @@ and come back with what was typed on any error; changes are followed by a redire
 
 from __future__ import annotations
 
+from babel.dates import format_timedelta
 from flask import (
     Blueprint,
     Response,
@@ -26,12 +27,13 @@ from sqlalchemy.exc import DBAPIError
 from ..clock import utcnow
 from ..db import get_session, rollback_after_failure
 from ..extensions import csrf, limiter
-from ..i18n import localized_route
+from ..i18n import current_language, localized_route
+from ..mail import smtp
 from ..reports import codes
 from ..reports.crypto import vault
 from ..reports.forms import choices
 from ..reports.models import CLOSED, STATUSES, Report
-from . import audit, cases, dossier, forms, retention
+from . import alerts, audit, cases, dossier, forms, retention
 from .auth import (
     SESSION_KEY,
     EnrolmentRequired,
@@ -61,10 +63,22 @@ DONE = {
     "steps": _l("Protocol steps saved."),
     "note": _l("Note added. Only the school's referents can read it."),
     "reply": _l("Answer sent. The reporter will see it with their follow-up code."),
+    "nothing": _l("Nothing to save: nothing had changed."),
     "purged": _l("The case has been deleted, with everything attached to it."),
     "logout": _l("You are logged out."),
 }
 KEPT_FIELDS = {"note": _l("Your internal note"), "reply": _l("Your answer to the reporter")}
+
+
+@bp.context_processor
+def mail_state() -> dict:
+    return {"mail_alerts": smtp.configured()}
+
+
+def waited(report: Report) -> str:
+    """How long a case not yet opened has waited, in words of the page's language."""
+    return format_timedelta(utcnow() - report.created_at, threshold=1.5,
+                            locale=current_language())
 
 
 @bp.after_request
@@ -85,7 +99,7 @@ def login_email_limit() -> str:
 
 
 def typed_email_key() -> str:
-    return "staff-login:" + request.form.get("email", "").strip().lower()[:254]
+    return "staff-login:" + forms.normalize_email(request.form.get("email", ""))[:254]
 
 
 def is_failed_login(response: Response) -> bool:
@@ -93,12 +107,17 @@ def is_failed_login(response: Response) -> bool:
 
 
 def done_message() -> str | None:
-    message = DONE.get(request.args.get("done", ""))
-    return str(message) if message else None
+    """What the last action did, from `?done=` (several, comma-separated, after a save)."""
+    messages = [str(DONE[name]) for name in request.args.get("done", "").split(",")[:6]
+                if name in DONE]
+    return " ".join(messages) or None
 
 
 def safe_next(value: str | None) -> str | None:
-    if value and value.startswith(STAFF_PREFIXES) and "\\" not in value:
+    """A staff page to go back to after logging in; anything else (another site, control
+    characters a redirect cannot carry) leads to the case list."""
+    if (value and value.startswith(STAFF_PREFIXES) and "\\" not in value
+            and value.isprintable() and " " not in value):
         return value
     return None
 
@@ -212,15 +231,19 @@ def database_unavailable(error: DBAPIError):
 def dashboard(lang: str, referent: Referent):
     db = get_session()
     retention.purge_now_and_then(db)
+    alerts.escalate_now_and_then(db)
     wanted = request.args.get("status", "")
     problem, status = None, 200
     if wanted and wanted not in STATUSES:
         problem, status, wanted = _l("There is no such status: showing every report."), 400, ""
-    found = cases.case_list(db, referent, wanted or None)
+    number = request.args.get("page", "1")
+    found = cases.case_list(db, referent, wanted or None,
+                            int(number) if number.isdigit() and len(number) < 6 else 1)
     page = render_template(
         "staff/dashboard.html", referent=referent, reports=found.reports, counts=found.counts,
         total=found.total, wanted=wanted, problem=problem, done=done_message(),
-        new=found.new, **labels())
+        new=found.new, opened=found.opened, page=found.page, pages=found.pages,
+        waited=waited, **labels())
     audit.record(db, "dashboard_view", referent, detail=wanted or None)
     db.commit()
     return page, status
@@ -247,18 +270,13 @@ def contact_text(report: Report) -> str | None:
 
 
 def render_case(referent: Referent, report: Report, status: int = 200, **given):
-    """The case page; `given` holds a form sent back with its errors and typed text."""
+    """The case page; `given` may hold the form sent back with its errors and typed text."""
     db = get_session()
     keys = vault()
     steps = cases.steps_of(db, report)
     seen = cases.last_seen(db, report)
-    case_forms = {
-        "status_form": forms.StatusForm(formdata=None, status=report.status),
-        "steps_form": forms.StepsForm(formdata=None, steps=list(steps)),
-        "note_form": forms.NoteForm(formdata=None),
-        "reply_form": forms.ReplyForm(formdata=None),
-        **given,
-    }
+    case_form = given.get("case_form") or forms.CaseForm(
+        formdata=None, status=report.status, steps=list(steps))
     cases.record_visit(db, referent, report)
     db.flush()
     page = render_template(
@@ -270,44 +288,35 @@ def render_case(referent: Referent, report: Report, status: int = 200, **given):
                for note, email in cases.notes_of(db, report)],
         evidence=report.evidence, steps=steps, step_list=STEPS, choices=choices(),
         trail=audit.trail(db, report), actions=audit.ACTIONS, done=done_message(),
-        purge_after=retention.purge_after(report), **case_forms, **labels())
+        purge_after=retention.purge_after(report), form=case_form, **labels())
     db.commit()
     return page, status
 
 
-@login_required
-def case(lang: str, code: str, referent: Referent):
-    return render_case(referent, own_case(referent, code))
-
-
-# Changes: one form each, one helper for all ----------------------------------------------
-
-# Per change: its form, the form's name on the case page, the Change it asks for, and where
-# the page goes back to.
-CHANGES = {
-    "status": (forms.StatusForm, "status_form",
-               lambda form: cases.Change(status=form.status.data), "handling"),
-    "steps": (forms.StepsForm, "steps_form",
-              lambda form: cases.Change(steps=frozenset(form.steps.data or ())), "handling"),
-    "note": (forms.NoteForm, "note_form", lambda form: cases.Change(note=form.note.data),
-             "notes"),
-    "reply": (forms.ReplyForm, "reply_form", lambda form: cases.Change(reply=form.reply.data),
-              "messages"),
-}
-
-
 @csrf.exempt
 @login_required
-def change(lang: str, code: str, name: str, referent: Referent):
-    """Validate the posted form, apply its change, and go back to the case (or show the
-    case again with the form's errors and what was typed)."""
-    form_class, form_name, change_of, anchor = CHANGES[name]
+def case(lang: str, code: str, referent: Referent):
+    """GET: the case. POST: save what the referent changed (status, steps, answer, note)
+    together, then back to the case; or the case again with the errors and all that was
+    typed and ticked."""
     report = own_case(referent, code)
-    form = form_class()
+    if request.method != "POST":
+        return render_case(referent, report)
+    form = forms.CaseForm()
     if not form.validate():
-        return render_case(referent, report, 400, **{form_name: form})
-    cases.apply(get_session(), referent, report, change_of(form))
-    return redirect(url_for("staff.case", code=report.code, done=name) + f"#{anchor}", 303)
+        return render_case(referent, report, 400, case_form=form)
+    done = cases.apply(get_session(), referent, report, form.change())
+    return redirect(url_for("staff.case", code=report.code, done=",".join(done) or "nothing"),
+                    303)
+
+
+@login_required
+def open_case(lang: str, number: int, referent: Referent):
+    """The link of an e-mail alert: the case by its number, for an account that may see it."""
+    report = cases.find_case_by_number(get_session(), referent, number)
+    if report is None:
+        abort(404)
+    return redirect(url_for("staff.case", code=report.code), 303)
 
 
 @login_required
@@ -395,12 +404,9 @@ localized_route(bp, {"fr": "/etablissement/connexion", "en": "/school/login"}, l
 localized_route(bp, {"fr": "/etablissement/deconnexion", "en": "/school/logout"}, logout,
                 methods=["GET", "POST"])
 localized_route(bp, {"fr": "/etablissement/signalements", "en": "/school/reports"}, dashboard)
-case_route({"fr": "", "en": ""}, case)
-for name, endpoint, paths in (("status", "change_status", {"fr": "/statut", "en": "/status"}),
-                              ("steps", "change_steps", {"fr": "/etapes", "en": "/steps"}),
-                              ("note", "add_note", {"fr": "/notes", "en": "/notes"}),
-                              ("reply", "reply", {"fr": "/reponse", "en": "/reply"})):
-    case_route(paths, change, endpoint=endpoint, methods=["POST"], defaults={"name": name})
+case_route({"fr": "", "en": ""}, case, methods=["GET", "POST"])
+localized_route(bp, {"fr": "/etablissement/signalements/n/<int:number>",
+                     "en": "/school/reports/n/<int:number>"}, open_case)
 case_route({"fr": "/captures/<int:number>", "en": "/screenshots/<int:number>"}, evidence)
 case_route({"fr": "/dossier", "en": "/dossier"}, dossier_page)
 case_route({"fr": "/dossier.zip", "en": "/dossier.zip"}, dossier_file)
