@@ -48,7 +48,8 @@ class InviteForm(FlaskForm):
                                     Length(max=254),
                                     Regexp(EMAIL_PATTERN, message=_l(
                                         "This is not an e-mail address."))])
-    school = SelectField(_l("School"), coerce=str, validate_choice=True)
+    school = SelectField(_l("School"), coerce=str, validate_choice=True,
+                         invalid_choice_message=_l("Please choose one of your schools."))
     head = BooleanField(_l("Head referent: may invite and deactivate the school's referents"))
 
 

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from ..reports.crypto import vault
 from ..reports.forms import PLACES
 from ..reports.models import CLOSED, STATUSES, Report, School
-from .cases import school_ids_for
+from .cases import schools_of
 from .models import AuditEntry, Referent
 from .protocol import STATUS_LABELS
 
@@ -142,11 +142,6 @@ class Board:
     schools: list[School]
     per_school: dict[int, Figures]
     summed: Figures
-
-
-def schools_of(db: Session, account: Referent) -> list[School]:
-    return list(db.scalars(select(School).where(School.id.in_(school_ids_for(account)))
-                           .order_by(School.name)))
 
 
 def board(db: Session, account: Referent, only: School | None = None) -> Board:

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, render_template, request
 
 from ..db import get_session
 from ..i18n import current_language, localized_route
-from . import audit, statistics
+from . import audit, cases, statistics
 from .account_views import guard
 from .auth import login_required
 from .models import Referent
@@ -20,7 +20,7 @@ def chosen_board(referent: Referent) -> tuple[statistics.Board, list, str, int]:
     """The figures for `?school=UAI` (one of the account's schools), or for all of them; a
     school that is not one of them is a 400 with every school shown."""
     db = get_session()
-    schools = statistics.schools_of(db, referent)
+    schools = cases.schools_of(db, referent)
     wanted = request.args.get("school", "").strip().upper()[:8]
     school = next((school for school in schools if school.uai == wanted), None)
     status = 400 if wanted and school is None else 200

@@ -236,14 +236,22 @@ def dashboard(lang: str, referent: Referent):
     problem, status = None, 200
     if wanted and wanted not in STATUSES:
         problem, status, wanted = _l("There is no such status: showing every report."), 400, ""
+    # An admin's list can show one of their schools (`?school=UAI`).
+    schools = cases.schools_of(db, referent) if referent.is_admin else []
+    school_uai = request.args.get("school", "").strip().upper()[:8]
+    school = next((school for school in schools if school.uai == school_uai), None)
+    if school_uai and school is None:
+        problem, status = _l("There is no such school among yours: showing all of them."), 400
     number = request.args.get("page", "1")
     found = cases.case_list(db, referent, wanted or None,
-                            int(number) if number.isdigit() and len(number) < 6 else 1)
+                            int(number) if number.isdigit() and len(number) < 6 else 1,
+                            school_id=school.id if school else None)
     page = render_template(
         "staff/dashboard.html", referent=referent, reports=found.reports, counts=found.counts,
         total=found.total, wanted=wanted, problem=problem, done=done_message(),
         new=found.new, opened=found.opened, page=found.page, pages=found.pages,
-        waited=waited, **labels())
+        waited=waited, schools=schools, school=school, case_schools=found.schools,
+        **labels())
     audit.record(db, "dashboard_view", referent, detail=wanted or None)
     db.commit()
     return page, status
