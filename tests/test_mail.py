@@ -38,12 +38,15 @@ BOUNCE = "gone@example.org"
 
 
 class Inbox:
-    """What the server received, and how it should answer (`refuse`: 421 to every DATA)."""
+    """What the server received, and how it should answer: `refuse`, 421 to every DATA;
+    `drop_after`, once that many messages are in, take the next one and drop the connection
+    without answering."""
 
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
         self.envelopes: list[list[str]] = []
         self.refuse = False
+        self.drop_after: int | None = None
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address == BOUNCE:
@@ -54,6 +57,9 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):
         if self.refuse:
             return "421 4.3.0 Try again later, closing"
+        if self.drop_after is not None and len(self.messages) >= self.drop_after:
+            server.transport.close()
+            return None
         self.envelopes.append(list(envelope.rcpt_tos))
         self.messages.append(email.message_from_bytes(envelope.content,
                                                       policy=email.policy.default))
@@ -124,6 +130,14 @@ def finished(response):
 def outbox_rows(app) -> list[OutboxMessage]:
     with app.extensions["pont_sessionmaker"]() as session:
         return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def queue_tests(app, numbers) -> None:
+    """Messages "Test <n>" to r<n>@example.org, queued and committed."""
+    with app.app_context(), app.extensions["pont_sessionmaker"]() as session:
+        for number in numbers:
+            outbox.queue(session, "test", f"r{number}@example.org", f"Test {number}", "x")
+        session.commit()
 
 
 def send_due(app) -> outbox.Sent:
@@ -251,21 +265,29 @@ def test_a_server_that_refuses_mid_run_gets_the_rest_later_with_longer_waits(mai
 
 
 def test_the_server_stopped_between_two_messages(mail_app, smtp_server):
-    with mail_app.app_context():
-        with mail_app.extensions["pont_sessionmaker"]() as session:
-            for number in range(3):
-                outbox.queue(session, "test", f"r{number}@example.org", f"Test {number}", "x")
-            session.commit()
+    queue_tests(mail_app, range(3))
     assert send_due(mail_app).sent == 3
-    with mail_app.app_context():
-        with mail_app.extensions["pont_sessionmaker"]() as session:
-            outbox.queue(session, "test", "r3@example.org", "Test 3", "x")
-            session.commit()
+    queue_tests(mail_app, [3])
     smtp_server.stop()
     assert send_due(mail_app).retry == 1
     smtp_server.start()
     later(1)
     assert send_due(mail_app).sent == 1
+    assert [m["Subject"] for m in smtp_server.inbox.messages] == [
+        "Test 0", "Test 1", "Test 2", "Test 3"]
+
+
+def test_a_server_that_drops_the_connection_mid_run_loses_nothing_and_sends_once(mail_app,
+                                                                                 smtp_server):
+    queue_tests(mail_app, range(4))
+    smtp_server.inbox.drop_after = 1
+    assert send_due(mail_app) == outbox.Sent(sent=1, retry=3)
+    attempts = {row.subject: row.attempts for row in outbox_rows(mail_app)}
+    # The message the server dropped counts a failed attempt; those never tried do not.
+    assert attempts == {"Test 0": 1, "Test 1": 1, "Test 2": 0, "Test 3": 0}
+    smtp_server.inbox.drop_after = None
+    later(1)
+    assert send_due(mail_app).sent == 3
     assert [m["Subject"] for m in smtp_server.inbox.messages] == [
         "Test 0", "Test 1", "Test 2", "Test 3"]
 
@@ -285,11 +307,7 @@ def test_an_address_that_bounces_is_logged_and_never_retried(mail_app, smtp_serv
 
 
 def test_two_senders_at_once_send_each_message_once(mail_app, smtp_server):
-    with mail_app.app_context():
-        with mail_app.extensions["pont_sessionmaker"]() as session:
-            for number in range(30):
-                outbox.queue(session, "test", f"r{number}@example.org", f"Test {number}", "x")
-            session.commit()
+    queue_tests(mail_app, range(30))
     results = []
     senders = [threading.Thread(target=lambda: results.append(send_due(mail_app)))
                for _ in range(3)]
@@ -303,10 +321,7 @@ def test_two_senders_at_once_send_each_message_once(mail_app, smtp_server):
 
 
 def test_the_send_command_reports_what_it_did(mail_app, smtp_server):
-    with mail_app.app_context():
-        with mail_app.extensions["pont_sessionmaker"]() as session:
-            outbox.queue(session, "test", "r@example.org", "Test", "x")
-            session.commit()
+    queue_tests(mail_app, [0])
     result = mail_app.test_cli_runner().invoke(args=["mail", "send"])
     assert result.exit_code == 0, result.output
     assert "1 sent, 0 to try again later, 0 refused for good." in result.output

@@ -69,7 +69,9 @@ def test_code_and_secret_open_the_report(client, school, lang):
 ])
 def test_codes_are_forgiving_about_case_spaces_and_lookalikes(client, school, typed):
     code, secret = sent_report(client)
-    assert follow(client, *typed(code, secret)).status_code == 200
+    response = follow(client, *typed(code, secret))
+    assert response.status_code == 200
+    assert ANSWERS["description"] in text_of(response)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -227,7 +229,7 @@ def test_sending_is_limited_per_client_and_keeps_the_text(app_config, school):
     assert 'value="Third report, kept for copying"' in page  # the Try again form carries it
     other_client = strict.test_client()
     other_client.environ_base["REMOTE_ADDR"] = "10.1.2.3"  # another client
-    assert send(other_client, "en").status_code == 200
+    assert receipt_codes(send(other_client, "en"))  # a receipt, with its code and secret
     strict.extensions["pont_engine"].dispose()
 
 

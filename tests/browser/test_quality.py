@@ -60,13 +60,14 @@ def open_staff_pages(client) -> tuple[list[str], list[Page]]:
     client.post(staff.url("notes", code), data={"note": "Famille reçue mardi."})
     client.post(staff.url("reply", code), data={"reply": "Merci, nous vous recevons demain."})
     client.post(staff.url("status", closed), data={"status": "closed"})
-    errors = client.post(staff.url("notes", code), data={"note": ""}).get_data(as_text=True)
+    errors = client.post(staff.url("notes", code),
+                         data={"note": "n" * 5001}).get_data(as_text=True)
     seeds = [address for lang in ("fr", "en") for address in (
         staff.url("dashboard", lang=lang), staff.url("case", code, lang),
         staff.url("dossier", code, lang) + "?notes=1", staff.url("purge", closed, lang))]
     extra = [Page(f"{staff.url('login')} (logged out)", 200, logged_out, set(), []),
              Page(f"{staff.url('login')} (wrong password)", 401, refused, set(), []),
-             Page(f"{staff.url('notes', code)} (empty note)", 400, errors, set(), [])]
+             Page(f"{staff.url('notes', code)} (note too long)", 400, errors, set(), [])]
     return seeds, extra
 
 

@@ -14,7 +14,7 @@ import secrets
 import smtplib
 from dataclasses import dataclass
 
-from flask import after_this_request, current_app, has_request_context
+from flask import after_this_request, current_app, g, has_request_context
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
@@ -43,7 +43,8 @@ def queue(db: Session, kind: str, recipient: str, subject: str, body: str,
     message = OutboxMessage(kind=kind, recipient=recipient, subject=subject[:200], body=body,
                             once_key=once_key, due_at=utcnow())
     db.add(message)
-    if has_request_context():
+    if has_request_context() and not g.get("mail_after_response"):
+        g.mail_after_response = True
         after_this_request(_send_when_closed)
     return message
 
