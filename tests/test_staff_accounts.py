@@ -480,3 +480,22 @@ def test_a_school_with_only_an_admin_can_receive_reports(app, client):
     accepted = client.get(f"/fr/signaler/{UAI}")
     assert refused.get_data(as_text=True) != accepted.get_data(as_text=True)
     assert new_report(client, files=[("a.png", png())])
+
+
+def test_admins_get_the_reminders_and_the_alerts_of_a_school_without_referent(app, client,
+                                                                              three_schools):
+    start = datetime.datetime(2026, 12, 1, 8, 0)
+    clock.set(start)
+    report_at(client, UAI)
+    assert [mail.recipient for mail in rows(app, OutboxMessage)] == [EMAIL]
+    clock.set(start + datetime.timedelta(hours=49))
+    result = app.test_cli_runner().invoke(args=["staff", "remind"])
+    assert result.exit_code == 0, result.output
+    reminded = [mail.recipient for mail in rows(app, OutboxMessage, OutboxMessage.kind ==
+                                                "reminder")]
+    assert reminded == [EMAIL, ADMIN_EMAIL]
+    add_school(app, uai="0130001D", name="Collège du Port", town="Marseille", referent=False)
+    add_admin(app, ["0130001D"], email="sud@ac-exemple.fr")
+    report_at(client, "0130001D")
+    alerted = rows(app, OutboxMessage, OutboxMessage.kind == "report_alert")
+    assert [mail.recipient for mail in alerted][-1:] == ["sud@ac-exemple.fr"]
