@@ -187,7 +187,7 @@ def two_factor(lang: str, referent: Referent):
     if not isinstance(secret, str) or len(secret) != 32:
         secret = session[ENROL_KEY] = twofactor.new_secret()
     form = account_forms.EnrolForm()
-    problem, status = None, 200
+    status = 200
     if request.method == "POST":
         if form.validate():
             codes = twofactor.enable(get_session(), referent, secret, form.code.data)
@@ -200,7 +200,7 @@ def two_factor(lang: str, referent: Referent):
         status = 400
     uri = twofactor.enrolment_uri(secret, referent.email)
     return render_template("staff/two_factor.html", referent=referent, form=form,
-                           problem=problem, qr_code=twofactor.qr_code(uri),
+                           qr_code=twofactor.qr_code(uri),
                            secret=" ".join(secret[i:i + 4] for i in range(0, 32, 4)),
                            required=needs_enrolment(referent)), status
 

@@ -80,11 +80,13 @@ def create_admin_command(email: str, uais: tuple[str, ...], password: str) -> No
         admin = session.scalars(select(Referent).where(Referent.email == email)).first()
         if admin is not None and admin.role != ADMIN:
             raise click.ClickException(f"{email} is already a referent account")
+        hashed = generate_password_hash(password)
         if admin is None:
-            admin = Referent(email=email, role=ADMIN, school_id=None, password_hash="")
+            admin = Referent(email=email, role=ADMIN, school_id=None, password_hash=hashed)
             session.add(admin)
-        admin.password_hash, admin.active = generate_password_hash(password), True
-        admin.session_token = None
+        else:
+            # A new password logs the account out everywhere (see pont.staff.auth).
+            admin.password_hash, admin.active, admin.session_token = hashed, True, None
         admin.overseen = sorted({*admin.overseen, *schools}, key=lambda school: school.name)
         session.commit()
         names = ", ".join(f"{school.name} ({school.uai})" for school in admin.overseen)
