@@ -499,3 +499,23 @@ def test_admins_get_the_reminders_and_the_alerts_of_a_school_without_referent(ap
     report_at(client, "0130001D")
     alerted = rows(app, OutboxMessage, OutboxMessage.kind == "report_alert")
     assert [mail.recipient for mail in alerted][-1:] == ["sud@ac-exemple.fr"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_account_page_needs_a_login(app, client, school, lang):
+    number = rows(app, Referent)[0].id
+    pages = [MINE[lang], ACCOUNTS[lang], STATS[lang], STATS[lang] + ".csv",
+             MINE[lang] + ("/double-authentification" if lang == "fr" else "/two-factor")]
+    for address in pages:
+        response = client.get(address)
+        assert response.status_code == 303, address
+        assert "?next=" in response.headers["Location"], address
+    posts = [MINE[lang] + ("/mot-de-passe" if lang == "fr" else "/password"),
+             ACCOUNTS[lang] + ("/inviter" if lang == "fr" else "/invite"),
+             ACCOUNTS[lang] + (f"/{number}/desactiver" if lang == "fr"
+                               else f"/{number}/deactivate")]
+    for address in posts:
+        assert client.post(address, data={"email": "x@example.org"}).status_code == 401, address
+    assert rows(app, Referent)[0].active and rows(app, Invitation) == []
+    # Without a pending password, the code step sends back to the login page.
+    assert client.post(CODE_STEP[lang], data={"code": "123456"}).status_code == 401

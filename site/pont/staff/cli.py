@@ -40,10 +40,10 @@ def add_referent_command(uai: str, email: str, password: str) -> None:
             raise click.ClickException(f"no school has the UAI {normalize_uai(uai)}: "
                                        "import it first with `schools import`")
         referent = session.scalars(select(Referent).where(Referent.email == email)).first()
-        if referent is not None and (referent.role != REFERENT
-                                     or referent.school_id != school.id):
-            raise click.ClickException(f"{email} is already an account of another school "
-                                       "or an admin")
+        if referent is not None and referent.role != REFERENT:
+            raise click.ClickException(f"{email} is already an admin account")
+        if referent is not None and referent.school_id != school.id:
+            raise click.ClickException(f"{email} is already a referent of another school")
         hashed = generate_password_hash(password)
         if referent is None:
             session.add(Referent(school=school, email=email, password_hash=hashed))
