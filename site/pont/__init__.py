@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from .live import views as live_views
     from .quizzes import views as quiz_views
     from .reports import views as report_views
+    from .staff import account_views, statistics_views
     from .staff import views as staff_views
 
     app.register_blueprint(health.bp)
@@ -88,6 +89,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(report_views.bp)
     app.register_blueprint(live_views.bp)
     app.register_blueprint(staff_views.bp)
+    app.register_blueprint(account_views.bp)
+    app.register_blueprint(statistics_views.bp)
     errors.init_app(app)
 
 

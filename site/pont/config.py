@@ -71,6 +71,10 @@ class Defaults:
     CASE_RETENTION_DAYS = 365
     STAFF_LOGIN_LIMIT = "30 per hour"
     STAFF_LOGIN_EMAIL_LIMIT = "10 per hour; 30 per day"
+    # Two-factor login (TOTP) for every staff account: asked for at the next login.
+    STAFF_REQUIRE_2FA = False
+    # How long an invitation link to set a password stays valid.
+    STAFF_INVITATION_HOURS = 72
     # A report no referent has opened after this many hours sends them a reminder; sooner
     # when the reporter said someone is (or may be) in danger.
     REPORT_ESCALATE_HOURS = 48

@@ -25,7 +25,7 @@ from ..mail import outbox
 from ..reports.filing import ARRIVED
 from ..reports.models import CLOSED, Report
 from ..throttle import Every
-from .models import AuditEntry, Referent
+from .models import AuditEntry, Referent, admin_schools
 from .protocol import is_urgent
 
 LANGS = ("fr", "en")
@@ -33,10 +33,16 @@ LANGS = ("fr", "en")
 ON_ACCESS = Every(300)
 
 
-def recipients(db: Session, school_id: int) -> list[str]:
-    """Who is told about a school's reports: its active referents."""
-    return list(db.scalars(select(Referent.email).where(
+def recipients(db: Session, school_id: int, admins: bool = False) -> list[str]:
+    """Who is told about a school's reports: its active referents, and the active admins
+    given the school when `admins` is set or when it has no active referent."""
+    referents = list(db.scalars(select(Referent.email).where(
         Referent.school_id == school_id, Referent.active.is_(True)).order_by(Referent.id)))
+    if referents and not admins:
+        return referents
+    given = select(admin_schools.c.referent_id).where(admin_schools.c.school_id == school_id)
+    return referents + list(db.scalars(select(Referent.email).where(
+        Referent.id.in_(given), Referent.active.is_(True)).order_by(Referent.id)))
 
 
 def report_arrived(db: Session, report: Report, event: str) -> None:
@@ -46,7 +52,7 @@ def report_arrived(db: Session, report: Report, event: str) -> None:
 
 
 def queue_alerts(db: Session, report: Report, kind: str, once: str | None = None) -> int:
-    addresses = recipients(db, report.school_id)
+    addresses = recipients(db, report.school_id, admins=kind == "reminder")
     if not addresses:
         current_app.logger.warning("mail: %s for case %d: its school has no active referent",
                                    kind, report.id)

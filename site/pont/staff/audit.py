@@ -23,6 +23,15 @@ ACTIONS = {
     "note": _l("Added an internal note"),
     "reply": _l("Answered the reporter"),
     "purge": _l("Deleted a closed case"),
+    "code_failed": _l("Failed login (wrong two-factor code)"),
+    "recovery_code": _l("Logged in with a recovery code"),
+    "invite": _l("Invited a referent"),
+    "invitation_used": _l("Set a password from an invitation"),
+    "deactivate": _l("Deactivated an account"),
+    "password": _l("Changed their password"),
+    "2fa_on": _l("Turned on two-factor login"),
+    "2fa_off": _l("Turned off two-factor login"),
+    "statistics": _l("Viewed the statistics"),
 }
 
 
@@ -34,7 +43,7 @@ def record(db: Session, action: str, referent: Referent | None = None,
         action=action, detail=detail,
         referent_id=referent.id if referent else None,
         school_id=report.school_id if report else (
-            referent.school_id if referent else school_id),
+            school_id if school_id is not None else referent.school_id if referent else None),
         report_id=report.id if report else None,
         report_code=report.code if report else None,
     )

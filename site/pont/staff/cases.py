@@ -1,9 +1,9 @@
 """What staff may see and do with reports: every database rule of the referents' side.
 
-One function, `school_ids_for`, decides which schools' reports an account may see; every
-query of this module and every case URL goes through `visible_reports`, which applies it.
-A role that oversees several schools changes that function and the account model, nothing
-else. Every change to a case goes through `apply`: it checks the change, writes it, stamps
+One function, `school_ids_for`, decides which schools' reports an account may see (a
+referent: their school; an admin: the schools they are given); every query of this module,
+every case URL and the statistics go through it or through `visible_reports`, which applies
+it. Every change to a case goes through `apply`: it checks the change, writes it, stamps
 `updated_at`, writes the audit entries and commits, in one transaction.
 """
 
@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session, load_only
 from ..clock import utcnow
 from ..reports import codes
 from ..reports.crypto import vault
-from ..reports.models import STATUSES, Evidence, Report, ReportMessage, School
+from ..reports.models import CLOSED, STATUSES, Evidence, Report, ReportMessage, School
 from . import audit
-from .models import AuditEntry, CaseStep, Referent, StaffNote
+from .models import AuditEntry, CaseStep, Referent, StaffNote, admin_schools
 from .protocol import STEP_IDS, dashboard_order
 
 PAGE_SIZE = 50
@@ -30,12 +30,22 @@ VISIT = datetime.timedelta(minutes=30)
 
 def school_ids_for(account: Referent) -> list[int]:
     """The schools whose reports this account may see. The only place that decides it."""
-    return [account.school_id]
+    if not account.active:
+        return []
+    if account.is_admin:
+        return [school.id for school in account.overseen]
+    return [account.school_id] if account.school_id is not None else []
 
 
 def visible_reports(account: Referent) -> ColumnElement[bool]:
     """The condition on `Report` for the reports this account may see."""
     return Report.school_id.in_(school_ids_for(account))
+
+
+def schools_of(db: Session, account: Referent) -> list[School]:
+    """The schools whose reports this account may see, by name."""
+    return list(db.scalars(select(School).where(School.id.in_(school_ids_for(account)))
+                           .order_by(School.name)))
 
 
 def find_case(db: Session, account: Referent, code: str) -> Report | None:
@@ -52,9 +62,12 @@ def find_case_by_number(db: Session, account: Referent, number: int) -> Report |
 
 
 def has_reader(db: Session, school: School) -> bool:
-    """Whether anyone can read this school's reports: an active referent of it."""
-    return db.scalar(select(Referent.id).where(Referent.school_id == school.id,
-                                               Referent.active.is_(True)).limit(1)) is not None
+    """Whether anyone can read this school's reports: an active referent of it, or an active
+    admin given it."""
+    given = select(admin_schools.c.referent_id).where(admin_schools.c.school_id == school.id)
+    return db.scalar(select(Referent.id).where(
+        or_(Referent.school_id == school.id, Referent.id.in_(given)),
+        Referent.active.is_(True)).limit(1)) is not None
 
 
 # The list of cases -----------------------------------------------------------------------
@@ -62,7 +75,8 @@ def has_reader(db: Session, school: School) -> bool:
 
 @dataclass(frozen=True)
 class CaseList:
-    """One page of an account's cases, urgent first, with the counts per status."""
+    """One page of an account's cases with the counts per status (for one of its schools
+    when `school_id` is given)."""
 
     reports: list[Report]
     counts: dict[str, int]
@@ -72,28 +86,45 @@ class CaseList:
     new: dict[int, int] = field(default_factory=dict)
     # Cases a referent has opened at least once (the others show how long they have waited).
     opened: set[int] = field(default_factory=set)
+    # The schools the cases belong to, by id (an admin's list names each case's school).
+    schools: dict[int, School] = field(default_factory=dict)
 
 
 def case_list(db: Session, account: Referent, status: str | None = None,
-              page: int = 1) -> CaseList:
+              page: int = 1, school_id: int | None = None) -> CaseList:
+    """School by school (by name), each school's urgent open cases first, then its open
+    cases nobody has opened or with a reporter's message not yet read, then the protocol's
+    order (`dashboard_order`)."""
+    where = [visible_reports(account)]
+    if school_id is not None:
+        where.append(Report.school_id == school_id)
     counts = dict.fromkeys(STATUSES, 0)
-    counts.update(db.execute(select(Report.status, func.count()).where(visible_reports(account))
+    counts.update(db.execute(select(Report.status, func.count()).where(*where)
                              .group_by(Report.status)).all())
     reports = db.scalars(
-        select(Report).where(visible_reports(account),
-                             *([Report.status == status] if status else []))
+        select(Report).where(*where, *([Report.status == status] if status else []))
         .options(load_only(Report.id, Report.code, Report.status, Report.danger,
                            Report.created_at, Report.contact_requested,
                            Report.status_changed_at, Report.school_id))).all()
-    shown = sorted(reports, key=dashboard_order)
+    opened = set(db.scalars(select(AuditEntry.report_id).distinct().where(
+        AuditEntry.school_id.in_(school_ids_for(account)),
+        AuditEntry.action == "case_view")))
+    new = new_messages(db, account)
+    schools = {school.id: school for school in db.scalars(
+        select(School).where(School.id.in_({report.school_id for report in reports})))}
+
+    def order(report: Report) -> tuple:
+        urgent, *rest = dashboard_order(report)
+        waiting = report.status != CLOSED and (report.id not in opened or report.id in new)
+        return (schools[report.school_id].name, urgent, not waiting, *rest)
+
+    shown = sorted(reports, key=order)
     pages = max(1, -(-len(shown) // PAGE_SIZE))
     page = min(max(page, 1), pages)
     shown = shown[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
-    opened = set(db.scalars(select(AuditEntry.report_id).distinct().where(
-        AuditEntry.report_id.in_([report.id for report in shown]),
-        AuditEntry.action == "case_view")))
     return CaseList(reports=shown, counts=counts, total=sum(counts.values()), page=page,
-                    pages=pages, new=new_messages(db, account), opened=opened)
+                    pages=pages, new=new, opened=opened & {report.id for report in shown},
+                    schools=schools)
 
 
 def new_messages(db: Session, account: Referent) -> dict[int, int]:

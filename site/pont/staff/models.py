@@ -1,4 +1,4 @@
-"""Staff: referent accounts, what they keep about a case, and the audit log.
+"""Staff: accounts (referents and admins), what they keep about a case, and the audit log.
 
 The audit log names who did what to which case and when, never what the case says: it can be
 read by anyone of the school, and it outlives the case itself (without its code) after a purge.
@@ -10,11 +10,13 @@ import datetime
 
 from sqlalchemy import (
     Boolean,
+    Column,
     DateTime,
     ForeignKey,
     Integer,
     LargeBinary,
     String,
+    Table,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -23,25 +25,92 @@ from ..clock import utcnow
 from ..db import Base
 from ..reports.models import School
 
+REFERENT, ADMIN = "referent", "admin"
+ROLES = (REFERENT, ADMIN)
+
+# The schools an admin is given: the only link between an admin and reports.
+admin_schools = Table(
+    "admin_schools", Base.metadata,
+    Column("referent_id", ForeignKey("referents.id", ondelete="CASCADE"), primary_key=True),
+    Column("school_id", ForeignKey("schools.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+)
+
 
 class Referent(Base):
-    """A staff account of one school: the only people who may read its reports.
+    """A staff account: a *referent* of one school, or an *admin* of the schools they are
+    given (an academy's or a district's harassment team).
 
     Which reports an account sees is decided in one place, `cases.school_ids_for`.
     """
 
     __tablename__ = "referents"
+    # The authenticator app's secret, re-encrypted by `reports rotate-keys` like reports.
+    ENCRYPTED = ("totp_secret",)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"),
-                                           index=True)
+    # The referent's school; None for an admin, whose schools are `overseen`.
+    school_id: Mapped[int | None] = mapped_column(
+        ForeignKey("schools.id", ondelete="CASCADE"), index=True, nullable=True)
+    role: Mapped[str] = mapped_column(String(16), default=REFERENT)
+    # A school's head referent may invite and deactivate the other referents of the school.
+    head: Mapped[bool] = mapped_column(Boolean, default=False)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
-    # Copied into the staff session cookie at login; a new value (logout, new password)
-    # makes every cookie issued before it worthless.
+    last_login_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
+    # Copied into the staff session cookie at login; a new value (logout, new password,
+    # deactivation) makes every cookie issued before it worthless.
     session_token: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # Two-factor login: the TOTP secret (Fernet token) once enrolment is confirmed, and the
+    # last time step a code was accepted for, so that a code works once.
+    totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    school: Mapped[School | None] = relationship()
+    overseen: Mapped[list[School]] = relationship(secondary=admin_schools,
+                                                  order_by="School.name")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMIN
+
+    @property
+    def has_2fa(self) -> bool:
+        return self.totp_secret is not None
+
+
+class RecoveryCode(Base):
+    """A one-time code that stands in for the authenticator app, kept as a SHA-256 digest
+    (the codes are long random strings, so a fast digest is enough)."""
+
+    __tablename__ = "staff_recovery_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    referent_id: Mapped[int] = mapped_column(ForeignKey("referents.id", ondelete="CASCADE"),
+                                             index=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class Invitation(Base):
+    """A one-time link to set the password of a new referent account. Only the digest of
+    the link's token is kept; the account is created when the link is used."""
+
+    __tablename__ = "staff_invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"),
+                                           index=True)
+    head: Mapped[bool] = mapped_column(Boolean, default=False)
+    invited_by: Mapped[int | None] = mapped_column(
+        ForeignKey("referents.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime.datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
 
     school: Mapped[School] = relationship()
 

@@ -36,7 +36,9 @@ from ..reports.models import CLOSED, STATUSES, Report
 from . import alerts, audit, cases, dossier, forms, retention
 from .auth import (
     SESSION_KEY,
+    EnrolmentRequired,
     LoginRequired,
+    begin_second_step,
     check_password,
     current_referent,
     log_in,
@@ -148,6 +150,17 @@ def login(lang: str):
             audit.record(db, "login_failed", referent)
             db.commit()
         return render_login(form, problem=WRONG_LOGIN, status=401)
+    if referent.has_2fa:
+        begin_second_step(referent)
+        db.commit()
+        return redirect(url_for("staff_accounts.second_step",
+                                next=safe_next(request.args.get("next"))), 303)
+    return finish_login(referent)
+
+
+def finish_login(referent: Referent) -> Response:
+    """Log in (the password, and the code when asked for, were right) and go on."""
+    db = get_session()
     log_in(referent)
     audit.record(db, "login", referent)
     db.commit()
@@ -188,6 +201,12 @@ def login_first(_error):
     return response, 401
 
 
+@bp.errorhandler(EnrolmentRequired)
+def enrol_first(_error):
+    """Two-factor login is required: nothing opens before it is set up."""
+    return redirect(url_for("staff_accounts.two_factor"), 303)
+
+
 @bp.errorhandler(429)
 def too_many(_error):
     form = forms.LoginForm(formdata=request.form, meta={"csrf": False})
@@ -217,14 +236,22 @@ def dashboard(lang: str, referent: Referent):
     problem, status = None, 200
     if wanted and wanted not in STATUSES:
         problem, status, wanted = _l("There is no such status: showing every report."), 400, ""
+    # An admin's list can show one of their schools (`?school=UAI`).
+    schools = cases.schools_of(db, referent) if referent.is_admin else []
+    school_uai = request.args.get("school", "").strip().upper()[:8]
+    school = next((school for school in schools if school.uai == school_uai), None)
+    if school_uai and school is None:
+        problem, status = _l("There is no such school among yours: showing all of them."), 400
     number = request.args.get("page", "1")
     found = cases.case_list(db, referent, wanted or None,
-                            int(number) if number.isdigit() and len(number) < 6 else 1)
+                            int(number) if number.isdigit() and len(number) < 6 else 1,
+                            school_id=school.id if school else None)
     page = render_template(
         "staff/dashboard.html", referent=referent, reports=found.reports, counts=found.counts,
         total=found.total, wanted=wanted, problem=problem, done=done_message(),
         new=found.new, opened=found.opened, page=found.page, pages=found.pages,
-        waited=waited, **labels())
+        waited=waited, schools=schools, school=school, case_schools=found.schools,
+        **labels())
     audit.record(db, "dashboard_view", referent, detail=wanted or None)
     db.commit()
     return page, status
