@@ -85,7 +85,11 @@ REGISTRY: dict[str, Language] = {
         "host": "animer", "school": "etablissement", "reports": "signalements",
         "login": "connexion", "logout": "deconnexion", "status": "statut", "steps": "etapes",
         "notes": "notes", "reply": "reponse", "screenshots": "captures", "dossier": "dossier",
-        "delete": "supprimer",
+        "delete": "supprimer", "code": "code", "my_account": "mon-compte",
+        "password": "mot-de-passe", "two_factor": "double-authentification",
+        "two_factor_off": "desactiver", "recovery_codes": "codes-de-secours",
+        "accounts": "comptes", "invite": "inviter", "deactivate": "desactiver",
+        "invitation": "invitation",
     }, typography=typography.french),
     "en": Language("en", "English", {
         "pupils": "pupils", "teachers": "teachers", "parents": "parents",
@@ -95,7 +99,10 @@ REGISTRY: dict[str, Language] = {
         "state": "state", "host": "host", "school": "school", "reports": "reports",
         "login": "login", "logout": "logout", "status": "status", "steps": "steps",
         "notes": "notes", "reply": "reply", "screenshots": "screenshots", "dossier": "dossier",
-        "delete": "delete",
+        "delete": "delete", "code": "code", "my_account": "my-account",
+        "password": "password", "two_factor": "two-factor", "two_factor_off": "off",
+        "recovery_codes": "recovery-codes", "accounts": "accounts", "invite": "invite",
+        "deactivate": "deactivate", "invitation": "invitation",
     }),
 }
 LANGUAGES = tuple(REGISTRY)

@@ -355,25 +355,17 @@ def invitation(lang: str, token: str):
     return views.finish_login(referent)
 
 
-localized_route(bp, {"fr": "/etablissement/connexion/code", "en": "/school/login/code"},
-                second_step, methods=["GET", "POST"])
-localized_route(bp, {"fr": "/etablissement/mon-compte", "en": "/school/my-account"}, account)
-localized_route(bp, {"fr": "/etablissement/mon-compte/mot-de-passe",
-                     "en": "/school/my-account/password"}, change_password,
+ACCOUNT = "/{school}/{my_account}"
+
+localized_route(bp, "/{school}/{login}/{code}", second_step, methods=["GET", "POST"])
+localized_route(bp, ACCOUNT, account)
+localized_route(bp, ACCOUNT + "/{password}", change_password, methods=["GET", "POST"])
+localized_route(bp, ACCOUNT + "/{two_factor}", two_factor, methods=["GET", "POST"])
+localized_route(bp, ACCOUNT + "/{two_factor}/{two_factor_off}", two_factor_off,
                 methods=["GET", "POST"])
-localized_route(bp, {"fr": "/etablissement/mon-compte/double-authentification",
-                     "en": "/school/my-account/two-factor"}, two_factor, methods=["GET", "POST"])
-localized_route(bp, {"fr": "/etablissement/mon-compte/double-authentification/desactiver",
-                     "en": "/school/my-account/two-factor/off"}, two_factor_off,
+localized_route(bp, ACCOUNT + "/{recovery_codes}", recovery_codes, methods=["GET", "POST"])
+localized_route(bp, "/{school}/{accounts}", account_list)
+localized_route(bp, "/{school}/{accounts}/{invite}", invite, methods=["GET", "POST"])
+localized_route(bp, "/{school}/{accounts}/<int:number>/{deactivate}", deactivate,
                 methods=["GET", "POST"])
-localized_route(bp, {"fr": "/etablissement/mon-compte/codes-de-secours",
-                     "en": "/school/my-account/recovery-codes"}, recovery_codes,
-                methods=["GET", "POST"])
-localized_route(bp, {"fr": "/etablissement/comptes", "en": "/school/accounts"}, account_list)
-localized_route(bp, {"fr": "/etablissement/comptes/inviter", "en": "/school/accounts/invite"},
-                invite, methods=["GET", "POST"])
-localized_route(bp, {"fr": "/etablissement/comptes/<int:number>/desactiver",
-                     "en": "/school/accounts/<int:number>/deactivate"}, deactivate,
-                methods=["GET", "POST"])
-localized_route(bp, {"fr": "/etablissement/invitation/<token>",
-                     "en": "/school/invitation/<token>"}, invitation, methods=["GET", "POST"])
+localized_route(bp, "/{school}/{invitation}/<token>", invitation, methods=["GET", "POST"])

@@ -58,6 +58,5 @@ def csv_file(lang: str, referent: Referent):
         "Content-Disposition": f'attachment; filename="{name}"'})
 
 
-localized_route(bp, {"fr": "/etablissement/statistiques", "en": "/school/statistics"}, page)
-localized_route(bp, {"fr": "/etablissement/statistiques.csv", "en": "/school/statistics.csv"},
-                csv_file)
+localized_route(bp, "/{school}/{statistics}", page)
+localized_route(bp, "/{school}/{statistics}.csv", csv_file)
