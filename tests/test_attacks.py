@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import func, select
 
 from pont import clock, create_app
-from pont.extensions import limiter
 from pont.live.models import Participant
 from pont.reports import filing
 from pont.reports.crypto import vault
@@ -182,8 +181,6 @@ def test_with_redis_down_limited_pages_work_on_memory_and_log_it_once(app_config
     assert [send(client, "fr").status_code for _ in range(3)] == [200, 200, 200]
     assert caplog.text.count("falling back to in-memory storage") == 1
     down.extensions["pont_engine"].dispose()
-    # One Limiter serves every app of the run: the next app must start on its own storage.
-    limiter._storage_dead = False
 
 
 # The case page ---------------------------------------------------------------------------

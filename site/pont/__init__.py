@@ -10,7 +10,7 @@ from flask import Flask
 
 from . import db, i18n, keyfiles, production, request_log, security, static_files, templating
 from .config import ROOT, Defaults, from_environment
-from .extensions import babel, csrf, limiter
+from .extensions import babel, csrf, init_limiter
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -51,7 +51,7 @@ def register_extensions(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(translations)
     babel.init_app(app, locale_selector=i18n.current_language)
     csrf.init_app(app)
-    limiter.init_app(app)
+    init_limiter(app)
     request_log.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

@@ -39,7 +39,7 @@ def test_a_referent_handles_a_case_with_the_keyboard_only(app, site, live_server
     fits(site, PHONE["width"])
     assert_no_violations(site)
     assert staff.EMAIL in site.inner_text(".staff-bar")
-    assert {"fr": "Danger immédiat : oui", "en": "Danger now: yes"}[lang] in \
+    assert {"fr": "Danger immédiat\u00a0: oui", "en": "Danger now: yes"}[lang] in \
         site.inner_text(".staff-case.urgent")
     press_on(site, f'a[href="{staff.url("case", code, lang)}"]')
 
