@@ -15,7 +15,8 @@ from pont.i18n import REGISTRY
 from .content_tree import write_tree
 
 # The platforms Pont has a guide for, in both languages.
-PLATFORMS = {"instagram", "snapchat", "discord"}
+PLATFORMS = {"instagram", "snapchat", "tiktok", "whatsapp", "discord", "youtube", "roblox",
+             "fortnite", "minecraft"}
 
 GUIDE = """name = "Appli"
 summary = "Un résumé."

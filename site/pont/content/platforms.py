@@ -117,9 +117,9 @@ def _groups(raw, section: str, file: SourceFile, writer: Writer) -> tuple[GuideG
             steps.append(_step(writer, step, path, line))
         groups.append(GuideGroup(
             title=writer.words(item.get("title", ""), path, first),
-            intro=_inline(writer, item["intro"], path, first) if item.get("intro") else "",
+            intro=_step(writer, item["intro"], path, first) if item.get("intro") else "",
             steps=tuple(steps),
-            note=_inline(writer, item["note"], path, first) if item.get("note") else "",
+            note=_step(writer, item["note"], path, first) if item.get("note") else "",
         ))
     return tuple(groups)
 
