@@ -598,6 +598,7 @@ def strict_app(app_config):
     enabled = limiter.enabled
     strict = create_app({**app_config, "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": True,
                          "LIVE_JOIN_LIMIT": "3 per minute", "LIVE_ANSWER_LIMIT": "2 per minute",
+                         "LIVE_UNKNOWN_CODE_LIMIT": "4 per minute",
                          "AUTO_MIGRATE": False})
     yield strict
     strict.extensions["pont_engine"].dispose()
@@ -654,3 +655,27 @@ def test_joining_and_answering_are_rate_limited(strict_app, module):
         for _ in range(3)]
     assert sent == [303, 303, 429]
     assert count(strict_app, LiveAnswer) == 1
+
+
+def test_unknown_codes_spend_one_budget_per_address_and_right_ones_none(strict_app, module):
+    teacher = strict_app.test_client()
+    page = teacher.get(START["fr"].format(slug=module.slug)).get_data(as_text=True)
+    created = teacher.post(START["fr"].format(slug=module.slug),
+                           data={"csrf_token": token_of(page)})
+    code = re.search(r"/([A-Z0-9]{6})/", created.headers["Location"]).group(1)
+    prober = strict_app.test_client()
+    prober.environ_base["REMOTE_ADDR"] = "10.0.0.8"
+    for _ in range(10):  # the right code's poll never spends the budget
+        assert prober.get(f"/fr/classe/{code}/etat").status_code == 200
+    tried = [prober.get("/fr/classe/CDF479").status_code,
+             prober.get("/fr/classe/CDF47C/etat").status_code,
+             prober.get("/fr/classe/CDF47D").status_code,
+             prober.get("/fr/classe/CDF47F/etat").status_code]
+    assert tried == [404, 404, 404, 404]
+    refused = prober.get("/fr/classe/CDF47H/etat")
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    # Another address (another school) is not held back.
+    other = strict_app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.0.0.9"
+    assert other.get("/fr/classe/CDF479").status_code == 404
+    assert other.get(f"/fr/classe/{code}/etat").status_code == 200

@@ -263,8 +263,10 @@ def test_limits_hold_with_redis_storage_shared_by_processes(app_config, school):
                 "RATELIMIT_KEY_PREFIX": prefix}
     # The limiter's storage puts a prefix of its own before ours.
     connection = redis.Redis(host="127.0.0.1", port=6379)
-    # An earlier app of this process found its Redis down: the new ones must not inherit that.
-    down = limited_app(app_config, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1")
+    # An earlier app of this process, with another prefix, found its Redis down: the new ones
+    # must inherit neither.
+    down = limited_app(app_config, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1",
+                       RATELIMIT_KEY_PREFIX="pont-test-other")
     assert follow(down.test_client(), "AAAAA-AAAAA", "AAAAAA-AAAAAA-AAAAAA").status_code == 403
     down.extensions["pont_engine"].dispose()
     first = limited_app(app_config, **settings)

@@ -53,6 +53,7 @@ class Defaults:
     LIVE_START_LIMIT = "30 per hour"
     LIVE_JOIN_LIMIT = "120 per minute"
     LIVE_ANSWER_LIMIT = "30 per minute"
+    LIVE_UNKNOWN_CODE_LIMIT = "30 per minute"
 
     # Reports. Encryption keys, comma-separated, the first one encrypts; without any, one is
     # generated once into the instance folder (see reports/crypto.py).

@@ -12,11 +12,13 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 def init_limiter(app) -> None:
-    """Bind the process's one limiter to `app`, with its storage presumed healthy.
+    """Bind the process's one limiter to `app`, as if it were new.
 
-    Flask-Limiter remembers on the limiter object, not per app, that its storage was found
-    down and keeps using its in-memory fallback. A process serves one app in production; the
-    tests build many, and a new app must not inherit the last one's "Redis is down".
+    Flask-Limiter keeps on the limiter object, not per app, the key prefix it read from the
+    first app's config and whether its storage was found down (then it stays on its in-memory
+    fallback). A process serves one app in production; the tests build many, and a new app
+    must not inherit the last one's prefix or its "Redis is down".
     """
+    limiter._key_prefix = ""
     limiter._storage_dead = False
     limiter.init_app(app)

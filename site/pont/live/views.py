@@ -169,8 +169,19 @@ def render_join(lang: str, typed: str = "", reason: str | None = None, status: i
     return page, status, NO_STORE
 
 
+def is_unknown_code(response) -> bool:
+    return response.status_code == 404
+
+
+# One budget per address for codes that open no session, wherever they are tried: codes
+# cannot be enumerated, and right codes never spend it.
+unknown_codes = limiter.shared_limit(lambda: current_app.config["LIVE_UNKNOWN_CODE_LIMIT"],
+                                     scope="live-unknown-code", deduct_when=is_unknown_code)
+
+
 @limiter.limit(lambda: current_app.config["LIVE_JOIN_LIMIT"],
                methods=["POST"])
+@unknown_codes
 def join(lang: str):
     """The join page: a pupil types the code and gets a pseudonym, never asked for a name."""
     if request.method != "POST":
@@ -215,6 +226,7 @@ def render_pupil(live, module, who, lang, error=None, chosen=(), status=200):
 
 @limiter.limit(lambda: current_app.config["LIVE_ANSWER_LIMIT"],
                key_func=pupil_key, methods=["POST"])
+@unknown_codes
 def pupil(lang: str, code: str):
     """A pupil's page: the current question, their answer, the reveal, then the summary."""
     if request.method != "POST" and codes.normalize(code) != code:
@@ -245,6 +257,7 @@ def pupil(lang: str, code: str):
     return render_pupil(live, module, who, lang)
 
 
+@unknown_codes
 def pupil_state(lang: str, code: str):
     """What pupils' pages poll: the session's version, phase and question; no cookie needed."""
     if not codes.is_well_formed(code):
