@@ -13,6 +13,7 @@ from pont.content.platforms import SECTIONS
 from pont.i18n import REGISTRY
 
 from .content_tree import write_tree
+from .crawl import crawl
 
 # The platforms Pont has a guide for, in both languages.
 PLATFORMS = {"instagram", "snapchat", "tiktok", "whatsapp", "discord", "youtube", "roblox",
@@ -225,6 +226,18 @@ def test_a_module_naming_a_guide_that_does_not_exist_is_an_error(tree):
            "exist)" in messages(tree)
 
 
+def test_a_module_links_to_a_guide_in_its_text(tree):
+    edit(tree / "fr/pupils/sample.md", "Voir [l'aide](help:).",
+         "Voir [le guide](platform:appli) et [un autre](platform:myspace).")
+    library, errors = load(tree)
+    assert 'href="/fr/platform/appli"' in library.module("fr", "pupils", "sample").html
+    path = tree / "fr/pupils/sample.md"
+    assert [str(e) for e in errors] == [
+        f"{path}:{line_of(path, 'platform:myspace')}: dead link 'platform:myspace' (use "
+        "module:<audience>/<slug>, lesson:<slug>, platform:<slug>, help: or an #anchor of this "
+        "page)"]
+
+
 # --- The real guides and their pages -----------------------------------------------------------
 
 def test_the_site_has_a_guide_for_each_platform_in_both_languages(library):
@@ -261,6 +274,16 @@ def test_a_guide_page_shows_its_sections_steps_and_sources(client, library):
         assert f'href="{source.url}"' in page
 
 
+def test_the_crawl_reaches_every_guide_from_the_home_pages(client, library):
+    """The browser gates (axe, 320 px, print) run on the pages this crawl finds."""
+    result = crawl(client, ["/fr/", "/en/"])
+    assert result.broken == []
+    for lang in ("fr", "en"):
+        assert result.pages[guides_url(lang)].status == 200
+        for guide in library.platform_guides(lang):
+            assert result.pages[guides_url(lang, guide.slug)].status == 200
+
+
 def test_an_unknown_guide_is_a_404(client):
     assert client.get(guides_url("fr", "myspace")).status_code == 404
     assert client.get(guides_url("en", "Snapchat")).status_code == 404
@@ -273,3 +296,12 @@ def test_a_module_page_links_to_its_guides_and_the_guide_back(client, library):
     assert f'href="{guides_url("fr", "discord")}"' in page
     guide = client.get(guides_url("fr", "discord")).get_data(as_text=True)
     assert 'href="/fr/eleves/jeux-et-chat-vocal"' in guide
+
+
+def test_a_platform_link_in_a_module_becomes_the_guide_s_address(app):
+    from pont.content.views import build_link
+
+    with app.test_request_context():
+        assert build_link("platform", "fr:snapchat", "location") == \
+            "/fr/plateformes/snapchat#location"
+        assert build_link("platform", "en:roblox", "") == "/en/platforms/roblox"

@@ -179,7 +179,7 @@ class Writer:
         for href in dead:
             line = line_of(body, re.escape(f"({href}"), first_line, first_line)
             self.errors.add(path, line, f"dead link '{href}' (use module:<audience>/<slug>, "
-                            "lesson:<slug>, help: or an #anchor of this page)")
+                            "lesson:<slug>, platform:<slug>, help: or an #anchor of this page)")
         plain = re.sub(r"<[^>]+>", " ", rendered.html)
         toc = tuple(TocEntry(e.id, self._typeset(e.title), e.level) for e in rendered.toc)
         return self._typeset(rendered.html), toc, plain
@@ -421,7 +421,8 @@ def _lesson(page: Page, writer: Writer) -> LessonPlan | None:
     )
 
 
-def _link_builder(lang: str, pages: list[Page], build: LinkBuilder | None) -> LinkBuilder:
+def _link_builder(lang: str, pages: list[Page], build: LinkBuilder | None,
+                  guides: frozenset[str] = frozenset()) -> LinkBuilder:
     """Builds the URL of a link in a `lang` page, or None when its target does not exist."""
     modules = {(p.file.folder, p.file.slug) for p in pages
                if p.file.lang == lang and p.file.folder != LESSONS}
@@ -432,6 +433,8 @@ def _link_builder(lang: str, pages: list[Page], build: LinkBuilder | None) -> Li
             return tuple(target.partition("/")[::2]) in modules
         if kind == "lesson":
             return target in lessons
+        if kind == "platform":
+            return target in guides
         if kind == "audience":
             return target in AUDIENCES
         return kind in ("help", "report", "home") and not target
@@ -500,7 +503,8 @@ def load(root: Path, build: LinkBuilder | None = None,
         errors.add(quizzes[key].path, 1,
                    f"quiz without a module: {quizzes[key].slug}.md does not exist")
     for lang in languages:
-        writer = Writer(lang, library.contacts, _link_builder(lang, pages, build), errors,
+        guides = frozenset(f.slug for f in files if f.lang == lang and f.folder == platforms.FOLDER)
+        writer = Writer(lang, library.contacts, _link_builder(lang, pages, build, guides), errors,
                         translations_dir)
         _build(lang, pages, quizzes, writer, library)
         platforms.load_guides(lang, files, writer, library)
