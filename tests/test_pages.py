@@ -19,6 +19,9 @@ def public_urls(library):
             yield f"/{lang}/{word}/"
             for module in library.audience(lang, audience):
                 yield f"/{lang}/{word}/{module.slug}"
+        yield f"/{lang}/{REGISTRY[lang].words['platforms']}"
+        for guide in library.platform_guides(lang):
+            yield f"/{lang}/{REGISTRY[lang].words['platforms']}/{guide.slug}"
         for (plan_lang, slug) in library.lessons:
             if plan_lang == lang:
                 yield {"fr": f"/fr/enseignants/fiches/{slug}",

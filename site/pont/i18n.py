@@ -89,7 +89,7 @@ REGISTRY: dict[str, Language] = {
         "password": "mot-de-passe", "two_factor": "double-authentification",
         "two_factor_off": "desactiver", "recovery_codes": "codes-de-secours",
         "accounts": "comptes", "invite": "inviter", "deactivate": "desactiver",
-        "invitation": "invitation",
+        "invitation": "invitation", "platforms": "plateformes",
     }, typography=typography.french),
     "en": Language("en", "English", {
         "pupils": "pupils", "teachers": "teachers", "parents": "parents",
@@ -102,7 +102,7 @@ REGISTRY: dict[str, Language] = {
         "delete": "delete", "code": "code", "my_account": "my-account",
         "password": "password", "two_factor": "two-factor", "two_factor_off": "off",
         "recovery_codes": "recovery-codes", "accounts": "accounts", "invite": "invite",
-        "deactivate": "deactivate", "invitation": "invitation",
+        "deactivate": "deactivate", "invitation": "invitation", "platforms": "platforms",
     }),
 }
 LANGUAGES = tuple(REGISTRY)

@@ -315,6 +315,14 @@ def check_command(root: Path, recheck_days: int) -> None:
         score = "-" if s["readability"] is None else s["readability"]
         click.echo(f"{lang:4} {audience:9} {s['modules']:>7} {s['questions']:>9} "
                    f"{plans:>5} {s['without_sources']:>6} {score:>11}")
+    for lang in report.balance:
+        guides = report.library.platform_guides(lang)
+        scores = [s for g in guides if (s := readability(g.text, lang)) is not None]
+        steps = sum(len(gr.steps) for g in guides for sec in g.sections for gr in sec.groups)
+        score = round(sum(scores) / len(scores), 1) if scores else "-"
+        click.echo(f"{lang:4} {'platforms':9} {len(guides):>7} {'-':>9} {'-':>5} "
+                   f"{sum(1 for g in guides if not g.sources):>6} {score:>11}"
+                   f"  ({steps} dated steps)")
     click.echo("(readability: Flesch reading ease, higher is easier; French uses "
                "the Kandel-Moles variant)")
     click.echo("\nQuiz answers (single-choice and scenario questions; true/false):")

@@ -46,8 +46,9 @@ MODULE_FIELDS = {
     "reviewed": datetime.date,
     "sources": list,
     "order": int,
+    "platforms": list,
 }
-MODULE_REQUIRED = set(MODULE_FIELDS) - {"order"}
+MODULE_REQUIRED = set(MODULE_FIELDS) - {"order", "platforms"}
 LESSON_FIELDS = {
     "title": str,
     "duration": int,
@@ -66,7 +67,7 @@ FIXED_OPTION_LABELS = {"true": "True", "false": "False"}
 CHECKED_PHRASE = "(checked {date})"
 
 TYPE_NAMES = {str: "text", int: "a whole number", list: "a list", bool: "true or false",
-              datetime.date: "a date (YYYY-MM-DD)"}
+              datetime.date: "a date (YYYY-MM-DD)", (dict, list): "a table ([name] or [[name]])"}
 
 
 class Errors(list):
@@ -178,7 +179,7 @@ class Writer:
         for href in dead:
             line = line_of(body, re.escape(f"({href}"), first_line, first_line)
             self.errors.add(path, line, f"dead link '{href}' (use module:<audience>/<slug>, "
-                            "lesson:<slug>, help: or an #anchor of this page)")
+                            "lesson:<slug>, platform:<slug>, help: or an #anchor of this page)")
         plain = re.sub(r"<[^>]+>", " ", rendered.html)
         toc = tuple(TocEntry(e.id, self._typeset(e.title), e.level) for e in rendered.toc)
         return self._typeset(rendered.html), toc, plain
@@ -225,6 +226,8 @@ def _sources(meta: dict, text: str, path, errors: Errors) -> tuple[Source, ...]:
 # --- Step 1: read every file once -------------------------------------------------------------
 
 def read_files(root: Path, languages: Iterable[str], errors: Errors) -> list[SourceFile]:
+    from . import platforms
+
     files = []
     for lang in languages:
         for path in sorted((root / lang).rglob("*")):
@@ -233,11 +236,14 @@ def read_files(root: Path, languages: Iterable[str], errors: Errors) -> list[Sou
             rel = path.relative_to(root / lang)
             name = path.name.removesuffix(QUIZ_SUFFIX) if path.name.endswith(QUIZ_SUFFIX) \
                 else path.stem
-            if (path.suffix != ".md" and not path.name.endswith(QUIZ_SUFFIX)) \
+            if platforms.is_guide_file(rel):
+                pass
+            elif (path.suffix != ".md" and not path.name.endswith(QUIZ_SUFFIX)) \
                     or len(rel.parts) != 2 or rel.parts[0] not in (*AUDIENCES, LESSONS) \
                     or (rel.parts[0] == LESSONS and path.suffix != ".md"):
                 errors.add(path, 1, "unexpected file: content goes in "
-                           f"<lang>/<{'|'.join(AUDIENCES)}|{LESSONS}>/<slug>.md")
+                           f"<lang>/<{'|'.join(AUDIENCES)}|{LESSONS}>/<slug>.md "
+                           f"or <lang>/{platforms.FOLDER}/<slug>.toml")
                 continue
             if not SLUG.match(name):
                 errors.add(path, 1, f"file name '{name}' must be lowercase words joined by '-'")
@@ -393,6 +399,7 @@ def _module(page: Page, quiz_file: SourceFile | None, writer: Writer) -> Module 
         levels=tuple(meta["levels"]), duration=meta["duration"], reviewed=meta["reviewed"],
         sources=sources, order=meta.get("order", 100), html=html, toc=toc,
         words=len(plain.split()), text=plain, quiz=quiz, path=str(path),
+        platforms=tuple(str(p) for p in meta.get("platforms", ())),
     )
 
 
@@ -414,7 +421,8 @@ def _lesson(page: Page, writer: Writer) -> LessonPlan | None:
     )
 
 
-def _link_builder(lang: str, pages: list[Page], build: LinkBuilder | None) -> LinkBuilder:
+def _link_builder(lang: str, pages: list[Page], build: LinkBuilder | None,
+                  guides: frozenset[str] = frozenset()) -> LinkBuilder:
     """Builds the URL of a link in a `lang` page, or None when its target does not exist."""
     modules = {(p.file.folder, p.file.slug) for p in pages
                if p.file.lang == lang and p.file.folder != LESSONS}
@@ -425,6 +433,8 @@ def _link_builder(lang: str, pages: list[Page], build: LinkBuilder | None) -> Li
             return tuple(target.partition("/")[::2]) in modules
         if kind == "lesson":
             return target in lessons
+        if kind == "platform":
+            return target in guides
         if kind == "audience":
             return target in AUDIENCES
         return kind in ("help", "report", "home") and not target
@@ -479,6 +489,8 @@ def load(root: Path, build: LinkBuilder | None = None,
          languages: Iterable[str] = LANGUAGES,
          translations_dir: str = Defaults.TRANSLATIONS_DIR) -> Loaded:
     """Read content/ into a Library, with every error found instead of stopping at the first."""
+    from . import platforms
+
     languages = tuple(languages)
     errors = Errors()
     library = Library()
@@ -491,12 +503,16 @@ def load(root: Path, build: LinkBuilder | None = None,
         errors.add(quizzes[key].path, 1,
                    f"quiz without a module: {quizzes[key].slug}.md does not exist")
     for lang in languages:
-        writer = Writer(lang, library.contacts, _link_builder(lang, pages, build), errors,
+        guides = frozenset(f.slug for f in files if f.lang == lang and f.folder == platforms.FOLDER)
+        writer = Writer(lang, library.contacts, _link_builder(lang, pages, build, guides), errors,
                         translations_dir)
         _build(lang, pages, quizzes, writer, library)
+        platforms.load_guides(lang, files, writer, library)
     for file in files:
         library.dated.extend(dated.find(file.path, file.text))
     _check_translations(root, languages, pages, library, errors)
+    platforms.check_translations(languages, files, library, errors)
+    platforms.check_module_links(library, files, errors)
     library.version = _version(root, files, contacts_text)
     return Loaded(library, errors, files, contacts_text)
 

@@ -157,6 +157,7 @@ class Module:
     text: str
     quiz: Quiz | None = None
     path: str = ""
+    platforms: tuple[str, ...] = ()  # slugs of the platform guides the module names
 
     @property
     def reading_speed(self) -> int:
@@ -191,12 +192,49 @@ class LessonPlan:
     path: str = ""
 
 
+@dataclass(frozen=True)
+class GuideGroup:
+    """A numbered list of steps in a platform guide's section, with its own title if several."""
+
+    title: str
+    intro: str
+    steps: tuple[str, ...]  # HTML of each step
+    note: str
+
+
+@dataclass(frozen=True)
+class GuideSection:
+    id: str  # one of platforms.SECTIONS: block, report, contact, location, removal
+    groups: tuple[GuideGroup, ...]
+
+
+@dataclass(frozen=True)
+class PlatformGuide:
+    """How to block, report, limit contact, hide one's location and get a post removed on one
+    platform, in one language (content/<lang>/platforms/<slug>.toml)."""
+
+    lang: str
+    slug: str
+    name: str
+    summary: str
+    reviewed: datetime.date
+    sources: tuple[Source, ...]
+    sections: tuple[GuideSection, ...]
+    order: int
+    text: str  # plain text, for readability figures
+    path: str = ""
+
+    def section(self, section_id: str) -> GuideSection | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+
 @dataclass
 class Library:
     """Everything in content/, by language."""
 
     modules: dict[tuple[str, str, str], Module] = field(default_factory=dict)
     lessons: dict[tuple[str, str], LessonPlan] = field(default_factory=dict)
+    platforms: dict[tuple[str, str], PlatformGuide] = field(default_factory=dict)
     contacts: dict = field(default_factory=dict)
     dated: list = field(default_factory=list)  # every DatedFact, for the checker
     version: str = ""
@@ -215,3 +253,10 @@ class Library:
 
     def lesson(self, lang: str, slug: str) -> LessonPlan | None:
         return self.lessons.get((lang, slug))
+
+    def platform(self, lang: str, slug: str) -> PlatformGuide | None:
+        return self.platforms.get((lang, slug))
+
+    def platform_guides(self, lang: str) -> list[PlatformGuide]:
+        found = [g for (lg, _), g in self.platforms.items() if lg == lang]
+        return sorted(found, key=lambda g: (g.order, g.name.lower()))

@@ -39,6 +39,7 @@ def module(lang: str, audience: str, slug: str):
         module=found,
         next_module=library().next_module(found),
         lesson=library().lesson(lang, slug) if audience == "pupils" else None,
+        guides=[g for s in found.platforms if (g := library().platform(lang, s))],
     )
 
 
@@ -52,14 +53,34 @@ def lesson(lang: str, slug: str):
     )
 
 
+@cached_page
+def platforms(lang: str):
+    return render_template("content/platforms.html", guides=library().platform_guides(lang))
+
+
+@cached_page
+def platform(lang: str, slug: str):
+    guide = library().platform(lang, slug)
+    if guide is None:
+        abort(404)
+    modules = [m for m in library().modules.values() if m.lang == lang and slug in m.platforms]
+    return render_template(
+        "content/platform.html", guide=guide,
+        modules=sorted(modules, key=lambda m: (m.audience != "pupils", m.order, m.title)),
+    )
+
+
 audience_routes(bp, "/", audience)
 audience_routes(bp, "/<slug>", module)
 localized_route(bp, "/{teachers}/{lesson_plans}/<slug>", lesson)
+localized_route(bp, "/{platforms}", platforms)
+localized_route(bp, "/{platforms}/<slug>", platform)
 
 LINK_ENDPOINTS = {
     "module": lambda target: ("content.module", dict(zip(("audience", "slug"),
                                                          target.split("/", 1), strict=True))),
     "lesson": lambda target: ("content.lesson", {"slug": target}),
+    "platform": lambda target: ("content.platform", {"slug": target}),
     "audience": lambda target: ("content.audience", {"audience": target}),
     "help": lambda _: ("help.page", {}),
     "home": lambda _: ("pages.home", {}),
