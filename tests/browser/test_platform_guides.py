@@ -56,21 +56,8 @@ def test_a_guide_prints_its_steps_on_at_most_two_a4_pages(page, live_server, lib
 
 
 def test_the_keyboard_reaches_every_link_of_a_guide_with_visible_focus(page, live_server):
-    from .test_quality import FOCUS_CHECK, INTERACTIVE
+    from .test_quality import keyboard_failures
 
-    failures = []
-    for url in ("/fr/plateformes", "/en/platforms/roblox"):
-        page.goto(live_server + url)
-        expected = page.evaluate(INTERACTIVE)
-        seen = set()
-        for _ in range(expected + 3):
-            page.keyboard.press("Tab")
-            state = page.evaluate(FOCUS_CHECK)
-            if state is None:
-                continue
-            if not state["visible"]:
-                failures.append(f"{url}: no visible focus on {state['key']}")
-            seen.add(state["key"])
-        if len(seen) < expected:
-            failures.append(f"{url}: Tab reached {len(seen)} of {expected} elements")
+    failures = [f for url in ("/fr/plateformes", "/en/platforms/roblox")
+                for f in keyboard_failures(page, live_server, url)]
     assert failures == [], "\n".join(failures)
