@@ -21,7 +21,7 @@ import click
 
 from ..config import Defaults
 from ..i18n import AUDIENCES, LANGUAGES
-from . import dated
+from . import dated, tracks
 from .contacts import PLACEHOLDER
 from .frontmatter import ContentError, key_line, shown_path
 from .library import Errors, SourceFile, load
@@ -272,6 +272,8 @@ def check(root: Path, languages=LANGUAGES) -> Report:
     errors.extend(policy_errors(loaded.files))
     errors.extend(age_errors(library, loaded.files))
     errors.extend(quiz_errors(library))
+    if (root / tracks.FILE).exists():
+        errors.extend(tracks.errors(library, root))
     report = Report(library, errors)
     report.dated = sorted(
         library.dated + contact_dates(root, library.contacts, loaded.contacts_text),

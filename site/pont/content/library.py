@@ -489,7 +489,7 @@ def load(root: Path, build: LinkBuilder | None = None,
          languages: Iterable[str] = LANGUAGES,
          translations_dir: str = Defaults.TRANSLATIONS_DIR) -> Loaded:
     """Read content/ into a Library, with every error found instead of stopping at the first."""
-    from . import platforms
+    from . import platforms, tracks
 
     languages = tuple(languages)
     errors = Errors()
@@ -513,7 +513,8 @@ def load(root: Path, build: LinkBuilder | None = None,
     _check_translations(root, languages, pages, library, errors)
     platforms.check_translations(languages, files, library, errors)
     platforms.check_module_links(library, files, errors)
-    library.version = _version(root, files, contacts_text)
+    tracks_text = tracks.load(root, languages, library, errors)
+    library.version = _version(root, files, contacts_text + tracks_text)
     return Loaded(library, errors, files, contacts_text)
 
 
