@@ -28,8 +28,8 @@ AUDIENCE_ALT = {
 }
 
 
-def module_file(audience: str, slug: str) -> Path:
-    return FOLDER / "modules" / audience / f"{slug}.svg"
+def module_file(audience: str, slug: str, folder: Path = FOLDER) -> Path:
+    return folder / "modules" / audience / f"{slug}.svg"
 
 
 def module_art(module) -> str | None:
