@@ -6,6 +6,7 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import LazyString, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 
+from . import art
 from .content.contacts import lookup
 from .i18n import (
     AUDIENCES_INFO,
@@ -76,4 +77,9 @@ def init_app(app: Flask) -> None:
         audiences=AUDIENCES_INFO,
         audience_info={audience.id: audience for audience in AUDIENCES_INFO},
         audience_names={audience.id: audience.name for audience in AUDIENCES_INFO},
+        module_art=art.module_art,
+        audience_art=art.audience_art,
+        audience_alt=art.AUDIENCE_ALT,
+        art_size=(art.WIDTH, art.HEIGHT),
+        icon=art.icon,
     )
