@@ -175,11 +175,11 @@ def test_a_whole_session(app, module):
 
     host = text(teacher.get(HOST["fr"].format(code=code)))
     assert "2 élèves sur 3 ont répondu" in host
-    assert has("1 réponse · 50 %", host)
     assert "Bonne réponse" not in host
 
     assert step(teacher, code, "reveal").status_code == 303
     host = text(teacher.get(HOST["fr"].format(code=code)))
+    assert has("1 réponse · 50 %", host)
     assert "✓ Bonne réponse\u00a0:" in host
     for option in first.options:
         assert option.feedback in host
@@ -323,8 +323,11 @@ def test_the_teacher_poll_counts_and_changes_with_each_answer(app, module):
     answer(pupil, code, first, right(first).id)
     after = teacher.get(url, headers={"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200
-    assert after.json["answered"] == 1 and after.json["options"][right(first).id] == 1
+    assert after.json["answered"] == 1 and after.json["options"] == {}
     assert "private" in after.headers["Cache-Control"]
+    step(teacher, code, "reveal")
+    revealed = teacher.get(url).json
+    assert revealed["counts_shown"] and revealed["options"][right(first).id] == 1
 
 
 def test_polls_for_unknown_or_expired_sessions_answer_in_json(app, module):
@@ -488,9 +491,10 @@ def test_a_finished_session_refuses_answers_joins_and_steps(app, module):
 
 @pytest.mark.parametrize(("typed", "status", "message"), [
     ("", 400, "Tape le code"),
-    ("ABC", 400, "6 lettres et chiffres"),
-    ("OOOOOO", 400, "6 lettres et chiffres"),
-    ("<script>alert(1)</script>", 400, "6 lettres et chiffres"),
+    ("CDF", 400, "6 lettres et chiffres"),
+    ("CDF 479 7", 400, "6 lettres et chiffres"),
+    ("OOOOOO", 400, "ne contient jamais « O »"),
+    ("<script>alert(1)</script>", 400, "ne contient jamais « < », « S »"),
     ("CDF 479", 404, "Aucune séance n'a ce code"),
 ])
 def test_a_wrong_code_gets_a_clear_message_and_keeps_what_was_typed(client, typed, status,
@@ -498,7 +502,7 @@ def test_a_wrong_code_gets_a_clear_message_and_keeps_what_was_typed(client, type
     response = client.post("/fr/classe", data={"code": typed})
     assert response.status_code == status
     page = response.get_data(as_text=True)
-    assert message in html.unescape(page)
+    assert has(message, html.unescape(page))
     assert f'value="{html.escape(typed)}"' in page
     assert "<script>alert" not in page
     assert 'aria-invalid="true"' in page
@@ -537,6 +541,129 @@ def test_removing_a_participant(app, module):
     # Removing twice is harmless.
     assert teacher.post(HOST["fr"].format(code=code),
                         data={"action": "remove", "participant": participant}).status_code == 303
+
+
+# What each screen shows -------------------------------------------------------------------
+
+def test_the_answers_stay_off_the_teacher_screen_until_the_reveal(app, module, library):
+    teacher, pupils = app.test_client(), [app.test_client() for _ in range(2)]
+    code = start(teacher, module)
+    for pupil in pupils:
+        join(pupil, code)
+    step(teacher, code, "start")
+    first = module.quiz.questions[0]
+    answer(pupils[0], code, first, right(first).id)
+    host = text(teacher.get(HOST["en"].format(code=code)))
+    assert "1 of 2 pupils answered" in host
+    assert "The answers stay hidden until you show the answer." in host
+    english = library.module("en", "pupils", module.slug).quiz.questions[0]
+    assert all(option.text in host for option in english.options)
+    assert "1 answer" not in host and "live-bar" not in host and "50%" not in host
+    step(teacher, code, "reveal")
+    host = text(teacher.get(HOST["en"].format(code=code)))
+    assert "1 answer · 100%" in host and "stay hidden" not in host
+
+
+def test_a_teacher_may_show_the_answers_as_they_arrive(app, module):
+    teacher, pupil = app.test_client(), app.test_client()
+    created = teacher.post(START["en"].format(slug=module.slug), data={"show_counts": "on"})
+    code = re.search(r"/([A-Z0-9]{6})/", created.headers["Location"]).group(1)
+    assert row(app, code).show_counts is True
+    join(pupil, code)
+    step(teacher, code, "start")
+    first = module.quiz.questions[0]
+    answer(pupil, code, first, wrong(first).id)
+    host = text(teacher.get(HOST["en"].format(code=code)))
+    assert "1 answer · 100%" in host and "Hide the answers until I show them" in host
+    poll = pupil.get(f"/en/class/{code}/state")
+    # The teacher's screen changes; what pupils see, and poll, does not.
+    hidden = teacher.post(HOST["en"].format(code=code) + "?projector=1",
+                          data={"action": "counts", "counts": "off"})
+    assert hidden.status_code == 303
+    assert hidden.headers["Location"].endswith(HOST["en"].format(code=code) + "?projector=1")
+    assert row(app, code).show_counts is False
+    assert pupil.get(f"/en/class/{code}/state",
+                     headers={"If-None-Match": poll.headers["ETag"]}).status_code == 304
+    host = text(teacher.get(HOST["en"].format(code=code)))
+    assert "1 answer" not in host and "Show the answers as they arrive" in host
+    teacher.post(HOST["en"].format(code=code), data={"action": "counts", "counts": "on"})
+    assert "1 answer · 100%" in text(teacher.get(HOST["en"].format(code=code)))
+    # Only the teacher's browser may change it.
+    assert pupil.post(HOST["en"].format(code=code),
+                      data={"action": "counts", "counts": "off"}).status_code == 403
+    assert row(app, code).show_counts is True
+
+
+def test_projector_mode_is_in_the_address_and_kept_by_every_form(client, module):
+    code = start(client, module)
+    plain = client.get(HOST["fr"].format(code=code)).get_data(as_text=True)
+    assert 'class="live live-host"' in plain and "Mode projecteur" in plain
+    url = HOST["fr"].format(code=code) + "?projector=1"
+    page = client.get(url).get_data(as_text=True)
+    assert 'class="live live-host is-projector"' in page and "Quitter le mode projecteur" in page
+    actions = re.findall(r'<form method="post" action="([^"]+)"', page)
+    assert actions and set(actions) == {url}
+    assert 'aria-keyshortcuts="N"' in page and 'aria-keyshortcuts="F"' in page
+    moved = client.post(url, data={"action": "start", "version": "1"})
+    assert moved.headers["Location"].endswith(url)
+    assert 'aria-keyshortcuts="R"' in client.get(url).get_data(as_text=True)
+
+
+def test_each_pupil_sees_their_own_verdict_and_score_only(app, module):
+    teacher = app.test_client()
+    good, bad, silent = (app.test_client() for _ in range(3))
+    code = start(teacher, module)
+    for pupil in (good, bad, silent):
+        join(pupil, code)
+    step(teacher, code, "start")
+    first = module.quiz.questions[0]
+    answer(good, code, first, right(first).id)
+    answer(bad, code, first, wrong(first).id)
+    step(teacher, code, "reveal")
+    verdicts = {name: text(client.get(f"/fr/classe/{code}"))
+                for name, client in (("good", good), ("bad", bad), ("silent", silent))}
+    assert has("Bonne réponse, bravo !", verdicts["good"])
+    assert "Pas tout à fait" not in verdicts["good"]
+    assert has("Pas tout à fait : voici la bonne réponse.", verdicts["bad"])
+    assert "bravo" not in verdicts["bad"]
+    assert "Tu n'as pas répondu à cette question." in verdicts["silent"]
+    assert "Ce résultat ne s'affiche que sur ton écran." in verdicts["good"]
+    assert "bravo" not in text(teacher.get(HOST["fr"].format(code=code)))
+    for position in range(1, len(module.quiz.questions)):
+        step(teacher, code, "next")
+        question = module.quiz.questions[position]
+        assert answer(good, code, question, *question.correct_ids).status_code == 303
+    step(teacher, code, "finish")
+    total = len(module.quiz.questions)
+    ends = {name: text(client.get(f"/fr/classe/{code}")) for name, client in
+            (("good", good), ("bad", bad), ("silent", silent))}
+    assert has(f"{total} bonnes réponses sur {total} questions", ends["good"])
+    assert has(f"0 bonne réponse sur {total} questions", ends["bad"])
+    assert has("Question 1 : pas encore", ends["bad"])
+    assert has("Question 2 : pas de réponse", ends["bad"])
+    assert has(f"0 bonne réponse sur {total} questions", ends["silent"])
+    names = [pseudonym_of(ends[n]) for n in ends]
+    for name, page in ends.items():
+        others = [other for other in names if other != pseudonym_of(page)]
+        assert not any(other in page for other in others), name
+    # The teacher's results show the class, never a pupil's score.
+    summary = text(teacher.get(HOST["fr"].format(code=code)))
+    assert "bonnes réponses sur" not in summary and not any(n in summary for n in names)
+
+
+@pytest.mark.parametrize(("typed", "shown"), [
+    ("OOOOOO", "« O »"), ("cdf 4i0", "« I », « 0 »"), ("QUIZ12", "« Q », « U », « I », « Z », « 1 », « 2 »"),
+    ("ÉLÈVE", "« É », « L », « È », « V », « E »"),
+])
+def test_a_code_with_characters_codes_never_use_explains_the_alphabet(client, typed, shown):
+    response = client.post("/fr/classe", data={"code": typed})
+    assert response.status_code == 400
+    page = text(response)
+    assert has(f"Un code ne contient jamais {shown} :", page)
+    assert "C D F H J K M N P R T W X 3 4 7 9" in page
+    assert f'value="{typed}"' in page
+    english = text(client.post("/en/class", data={"code": "OOPS"}))
+    assert "A join code never contains “O”, “S”" in english
 
 
 # Expiry and clean-up -----------------------------------------------------------------------

@@ -100,9 +100,11 @@ def test_one_teacher_and_three_pupils(contexts, live_server, library):
     assert name in teacher.locator(".roster-list").inner_text()
 
     teacher.click("button:has-text('Commencer le quiz')")
-    # Pupils with JavaScript see the question arrive; focus moves to its heading.
+    # Pupils with JavaScript see the question arrive, read out politely; focus stays put.
     keyboard.locator(f"legend:has-text('{first.prompt[:30]}')").wait_for(timeout=WAIT)
-    assert focused_matches(keyboard, "[data-live-heading]")
+    keyboard.locator("[data-live-status]:has-text('Question 1 sur')").wait_for(
+        state="attached", timeout=WAIT)
+    assert not focused_matches(keyboard, "[data-live-heading]")
     reader.locator(f"legend:has-text('{first_en.prompt[:30]}')").wait_for(timeout=WAIT)
     assert_no_violations(keyboard)
     assert_no_violations(reader)

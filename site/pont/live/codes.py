@@ -38,6 +38,11 @@ def is_well_formed(code: str) -> bool:
     return len(code) == LENGTH and all(char in ALPHABET for char in code)
 
 
+def foreign(code: str) -> list[str]:
+    """The printable characters of `code` that no join code contains, each once, in order."""
+    return list(dict.fromkeys(c for c in code if c not in ALPHABET and c.isprintable()))
+
+
 def spaced(code: str) -> str:
     """The code in two groups of three, easier to read from the back of the room."""
     return f"{code[:3]} {code[3:]}"

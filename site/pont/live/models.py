@@ -38,6 +38,9 @@ class LiveSession(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     # Bumped by every join, answer and removal: the teacher's screen polls it too.
     activity: Mapped[int] = mapped_column(Integer, default=0)
+    # The teacher's screen shows the answers as they arrive; by default only once revealed,
+    # so that the first answers on the board do not sway the others.
+    show_counts: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
     touched_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 

@@ -38,13 +38,13 @@ class Problem(Exception):
         self.reason = reason
 
 
-def create(db: Session, module: Module, lang: str,
+def create(db: Session, module: Module, lang: str, show_counts: bool = False,
            new_code: Callable[[], str] = codes.new_code) -> tuple[LiveSession, str]:
     """A new session and the teacher's secret (the database keeps only its digest)."""
     secret = codes.new_secret()
     live = add_unique(db, lambda: LiveSession(
         code=new_code(), lang=lang, audience=module.audience, module=module.slug,
-        teacher_digest=codes.digest(secret)), tries=20)
+        teacher_digest=codes.digest(secret), show_counts=show_counts), tries=20)
     if live is None:
         raise RuntimeError("no free join code after 20 tries")
     db.commit()
@@ -193,6 +193,23 @@ def step(db: Session, live: LiveSession, module: Module, action: str, seen_versi
     return done
 
 
+def set_show_counts(db: Session, live: LiveSession, shown: bool) -> None:
+    """Show the answers on the teacher's screen as they arrive, or only once revealed.
+
+    Pupils never see the counts before the reveal, so their state (`version`) is unchanged.
+    """
+    if live.phase == FINISHED:
+        raise Problem(410, "finished")
+    db.execute(update(LiveSession).where(LiveSession.id == live.id).values(
+        show_counts=shown, activity=LiveSession.activity + 1, touched_at=utcnow()))
+    db.commit()
+
+
+def counts_shown(live: LiveSession) -> bool:
+    """Whether the answer distribution is on the teacher's screen: once revealed, or live."""
+    return live.phase == REVEAL or (live.phase == QUESTION and live.show_counts)
+
+
 def remove(db: Session, live: LiveSession, participant_id: int) -> None:
     """Take a participant off the session and its results; their browser cannot answer again.
 
@@ -254,6 +271,12 @@ def mine(db: Session, who: Participant, question_id: str) -> frozenset[str] | No
     chosen = db.scalar(select(LiveAnswer.options).where(
         LiveAnswer.participant_id == who.id, LiveAnswer.question == question_id))
     return frozenset(chosen.split()) if chosen is not None else None
+
+
+def results(db: Session, who: Participant) -> dict[str, bool]:
+    """One pupil's own answers: question id -> right. Shown to that pupil only."""
+    return dict(db.execute(select(LiveAnswer.question, LiveAnswer.right)
+                           .where(LiveAnswer.participant_id == who.id)).all())
 
 
 def summary(db: Session, live: LiveSession, module: Module) -> list[tuple[Question, Tally]]:

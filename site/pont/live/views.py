@@ -45,6 +45,9 @@ MESSAGES = {
     "no-code": _l("Type the code shown by your teacher."),
     "malformed": _l("A join code has 6 letters and digits, like the one on the board. "
                     "Please check it and type it again."),
+    "alphabet": _l("A join code never contains %(typed)s: codes use only these letters and "
+                   "digits, which cannot be taken for one another: %(alphabet)s. Please check "
+                   "the code on the board."),
     "unknown": _l("No session has this code. Please check the code on the board and try again."),
     "expired": _l("This session has expired: sessions are deleted a few hours after their last "
                   "activity."),
@@ -154,6 +157,12 @@ def problem(error: Problem):
 
 # Pupils ------------------------------------------------------------------------------------
 
+def alphabet_message(code: str) -> str:
+    """Which typed characters codes never use, and the ones they do use."""
+    typed = ", ".join(_l("“%(char)s”") % {"char": char} for char in codes.foreign(code)[:6])
+    return MESSAGES["alphabet"] % {"typed": typed, "alphabet": " ".join(codes.ALPHABET)}
+
+
 def render_join(lang: str, typed: str = "", reason: str | None = None, status: int = 200,
                 confirm: bool = False):
     joined, hosting = remembered(keys.PUPIL), remembered(keys.TEACHER)
@@ -162,8 +171,12 @@ def render_join(lang: str, typed: str = "", reason: str | None = None, status: i
         module = (library().module(lang, live.audience, live.module)
                   or library().module(live.lang, live.audience, live.module))
         titles[live.code] = module.title if module else ""
+    if reason == "alphabet":
+        error = alphabet_message(codes.normalize(typed))
+    else:
+        error = MESSAGES[reason] if reason else None
     page = render_template(
-        "live/join.html", typed=typed, error=MESSAGES[reason] if reason else None,
+        "live/join.html", typed=typed, error=error,
         confirm=confirm, example=pseudonyms.label("blue-fox", lang),
         joined=joined, hosting=hosting, titles=titles)
     return page, status, NO_STORE
@@ -193,6 +206,8 @@ def join(lang: str):
     code = codes.normalize(typed)
     if not code:
         return render_join(lang, typed, "no-code", 400)
+    if codes.foreign(code):
+        return render_join(lang, typed, "alphabet", 400)
     if not codes.is_well_formed(code):
         return render_join(lang, typed, "malformed", 400)
     db = get_session()
@@ -214,11 +229,13 @@ def join(lang: str):
 def render_pupil(live, module, who, lang, error=None, chosen=(), status=200):
     db = get_session()
     question = sessions.current_question(live, module)
+    finished = live.phase == FINISHED
     page = render_template(
         "live/pupil.html", live=live, module=module, question=question,
         name=pseudonyms.label(who.pseudonym, lang),
         mine=sessions.mine(db, who, question.id) if question else None,
-        summary=sessions.summary(db, live, module) if live.phase == FINISHED else None,
+        summary=sessions.summary(db, live, module) if finished else None,
+        results=sessions.results(db, who) if finished else None,
         error=error, chosen=chosen, etag=str(live.version),
         state_url=url_for("live.pupil_state", code=live.code))
     return page, status, NO_STORE
@@ -288,7 +305,8 @@ def start(lang: str, audience: str, slug: str):
     db = get_session()
     if request.method == "POST":
         cleanup.purge_now_and_then(db)
-        live, secret = sessions.create(db, module, lang)
+        live, secret = sessions.create(db, module, lang,
+                                       show_counts=request.form.get("show_counts") == "on")
         response = redirect(url_for("live.host", code=live.code), 303)
         keys.keep(response, keys.TEACHER, live.code, secret, cookie_paths())
         return response
@@ -298,14 +316,22 @@ def start(lang: str, audience: str, slug: str):
 
 
 def host(lang: str, code: str):
-    """The teacher's screen, made for a projector; its forms pace the session."""
+    """The teacher's screen; its forms pace the session.
+
+    `?projector=1` lays it out for a projector (no site header or footer, type sized to the
+    screen); live.js switches it without a reload and keeps the address in step.
+    """
     live = load(code)
     require_teacher(live)
     module = module_for(live, lang)
     db = get_session()
+    projector = request.args.get("projector") == "1"
+    here = url_for("live.host", code=code, projector=1 if projector else None)
     if request.method == "POST":
         action = request.form.get("action", "")
-        if action == "remove":
+        if action == "counts":
+            sessions.set_show_counts(db, live, request.form.get("counts") == "on")
+        elif action == "remove":
             participant_id = small_int(request.form.get("participant"))
             if participant_id is None:
                 raise Problem(404, "no-participant")
@@ -317,11 +343,13 @@ def host(lang: str, code: str):
             sessions.step(db, live, module, action, seen)
         else:
             raise Problem(400, "bad-action")
-        return redirect(url_for("live.host", code=code), 303)
+        return redirect(here, 303)
     question = sessions.current_question(live, module)
     join_url = url_for("live.pupil", code=code, _external=True)
     page = render_template(
-        "live/host.html", live=live, module=module, question=question,
+        "live/host.html", live=live, module=module, question=question, here=here,
+        projector=projector, projector_url=url_for("live.host", code=code, projector=1),
+        plain_url=url_for("live.host", code=code), counts_shown=sessions.counts_shown(live),
         tally=sessions.tally(db, live, question) if question else None,
         roster=[(p.id, pseudonyms.label(p.pseudonym, lang)) for p in sessions.roster(db, live)],
         summary=sessions.summary(db, live, module) if live.phase == FINISHED else None,
@@ -341,10 +369,11 @@ def host_state(lang: str, code: str):
     db = get_session()
     question = sessions.current_question(live, module_for(live, lang))
     tally = sessions.tally(db, live, question) if question else None
+    shown = tally is not None and sessions.counts_shown(live)
     response = jsonify(
         etag=live.etag, phase=live.phase, position=live.position,
-        participants=sessions.headcount(db, live),
-        answered=tally.answered if tally else 0, options=tally.options if tally else {})
+        participants=sessions.headcount(db, live), answered=tally.answered if tally else 0,
+        counts_shown=shown, options=tally.options if shown else {})
     response.set_etag(live.etag)
     response.headers["Cache-Control"] = "private, no-cache"
     return response

@@ -1,17 +1,20 @@
 /* Live class sessions: keep the page current by polling a small JSON endpoint.
    Without this script every page still works: forms post to the server, and a link refreshes.
-   A change of step (new question, answer shown) replaces the page's live region and moves
-   focus to its heading; other changes (answers arriving) replace only the parts that show
-   them, without moving focus. */
+   A change of step (new question, answer shown) replaces the page's live region and is read
+   out by a polite status message; focus never moves on an automatic update. On the teacher's
+   screen, the forms are sent in the background (a full page load would leave full screen),
+   keys R, N and F press the buttons that show them, and projector mode is switched here. */
 (function () {
   "use strict";
   var root = document.querySelector("[data-live]");
-  if (!root || root.hasAttribute("data-finished") || !window.fetch || !window.DOMParser) return;
+  if (!root) return;
+  var status = root.querySelector("[data-live-status]");
+  var host = root.hasAttribute("data-host");
+  var canFetch = !!(window.fetch && window.DOMParser && window.FormData);
   var stateUrl = root.dataset.stateUrl;
   var etag = root.dataset.etag;
-  var status = root.querySelector("[data-live-status]");
   var EVERY = 2000, WHEN_HIDDEN = 10000, LONGEST = 30000;
-  var failures = 0, timer = null, stopped = false;
+  var failures = 0, timer = null, stopped = root.hasAttribute("data-finished");
 
   function schedule() {
     if (stopped) return;
@@ -49,21 +52,32 @@
       return response.text();
     }).then(function (html) {
       var doc = new DOMParser().parseFromString(html, "text/html");
-      var fresh = doc.querySelector("[data-live]");
-      if (!fresh) { stopped = true; window.location.reload(); return; }
-      if (fresh.dataset.step === root.dataset.step) {
-        root.querySelectorAll("[data-live-part]").forEach(function (part) {
-          var next = fresh.querySelector('[data-live-part="' + part.dataset.livePart + '"]');
-          if (next && next.innerHTML !== part.innerHTML) swap(part, next);
-        });
-      } else {
-        replaceRegion(fresh);
-        document.title = doc.title;
-      }
-      root.dataset.step = fresh.dataset.step;
-      etag = root.dataset.etag = fresh.dataset.etag;
-      if (fresh.hasAttribute("data-finished")) stopped = true;
+      if (!apply(doc, false)) { stopped = true; window.location.reload(); }
     });
+  }
+
+  /* Bring a fresh copy of the page in: the parts that changed, or the whole region when the
+     step changed or after the teacher's own action. False when it is not a live page. */
+  function apply(doc, own) {
+    var fresh = doc.querySelector("[data-live]");
+    if (!fresh) return false;
+    var newStep = fresh.dataset.step !== root.dataset.step;
+    if (newStep || own) {
+      replaceRegion(fresh, own);
+      if (newStep) {
+        document.title = doc.title;
+        announce();
+      }
+    } else {
+      root.querySelectorAll("[data-live-part]").forEach(function (part) {
+        var next = fresh.querySelector('[data-live-part="' + part.dataset.livePart + '"]');
+        if (next && next.innerHTML !== part.innerHTML) swap(part, next);
+      });
+    }
+    root.dataset.step = fresh.dataset.step;
+    etag = root.dataset.etag = fresh.dataset.etag;
+    if (fresh.hasAttribute("data-finished")) stopped = true;
+    return true;
   }
 
   function swap(part, next) {
@@ -73,22 +87,137 @@
     if (focusedId && document.getElementById(focusedId)) document.getElementById(focusedId).focus();
   }
 
-  function replaceRegion(fresh) {
+  function replaceRegion(fresh, own) {
     var region = root.querySelector("[data-live-region]");
     var focused = document.activeElement;
-    var hadFocus = !focused || focused === document.body || region.contains(focused);
+    var wasInside = focused !== region && region.contains(focused);
     region.innerHTML = fresh.querySelector("[data-live-region]").innerHTML;
-    var heading = region.querySelector("[data-live-heading]");
-    if (!heading) return;
-    if (hadFocus) {
-      heading.focus();
-    } else if (status) {
-      // Focus is elsewhere (a link in the header): say what changed without moving it.
-      status.textContent = "";
-      setTimeout(function () { status.textContent = heading.textContent; }, 100);
+    if (host) keepView();
+    // After the teacher's own click, focus goes back to the same control, or to the next
+    // step's button; a key pressed anywhere else leaves focus where it was.
+    if (own && wasInside) {
+      var target = (focused.id && document.getElementById(focused.id)) ||
+        document.getElementById("host-step") || document.getElementById("main");
+      if (target) target.focus();
     }
   }
 
+  /* Say what changed, politely, without moving focus: the heading and the pupil's verdict. */
+  function announce() {
+    var heading = root.querySelector("[data-live-heading]");
+    if (!status || !heading) return;
+    var words = [heading.textContent.trim()];
+    root.querySelectorAll("[data-live-announce]").forEach(function (line) {
+      words.push(line.textContent.trim());
+    });
+    status.textContent = "";
+    setTimeout(function () { status.textContent = words.join(". "); }, 100);
+  }
+
+  // The teacher's screen ----------------------------------------------------------------
+
+  var memory = "pont-projector:" + root.dataset.code;
+  var ownFullscreen = false;
+
+  function projecting() { return root.classList.contains("is-projector"); }
+
+  /* Make the address, the forms and the toggle say which layout is on (reloads keep it). */
+  function keepView() {
+    var on = projecting();
+    var here = on ? root.dataset.projectorUrl : root.dataset.plainUrl;
+    root.querySelectorAll("form[method=post]").forEach(function (form) {
+      form.setAttribute("action", here);
+    });
+    var refresh = root.querySelector(".refresh");
+    if (refresh) refresh.setAttribute("href", here);
+    var toggle = root.querySelector("[data-projector-toggle]");
+    if (toggle) {
+      toggle.setAttribute("href", on ? root.dataset.plainUrl : root.dataset.projectorUrl);
+      toggle.querySelector("[data-projector-label]").textContent =
+        on ? toggle.dataset.leave : toggle.dataset.enter;
+    }
+    if (window.history.replaceState) window.history.replaceState(null, "", here);
+    try { window.sessionStorage.setItem(memory, on ? "1" : "0"); } catch (error) { /* private mode */ }
+  }
+
+  function setProjector(on, asked) {
+    root.classList.toggle("is-projector", on);
+    keepView();
+    if (!asked) return;
+    // Full screen where the browser allows it; the layout works without it.
+    var page = document.documentElement;
+    if (on && page.requestFullscreen && document.fullscreenEnabled && !document.fullscreenElement) {
+      page.requestFullscreen().then(function () { ownFullscreen = true; }, function () {});
+    } else if (!on && document.fullscreenElement && document.exitFullscreen) {
+      ownFullscreen = false;
+      document.exitFullscreen().catch(function () {});
+    }
+  }
+
+  function isTyping(target) {
+    return !!(target && target.closest &&
+      target.closest("input, textarea, select, [contenteditable]:not([contenteditable=false])"));
+  }
+
+  function send(form, submitter) {
+    if (form.dataset.sending) return;
+    form.dataset.sending = "1";
+    var body = new FormData(form);
+    if (submitter && submitter.name) body.append(submitter.name, submitter.value);
+    fetch(form.getAttribute("action"), {
+      method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "text/html" }
+    }).then(function (response) {
+      return response.text().then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        if (!response.ok || !apply(doc, true)) throw new Error("HTTP " + response.status);
+        if (!stopped) schedule();
+      });
+    }).catch(function () {
+      // Let the browser send it and show the server's answer (a message, or the new step).
+      delete form.dataset.sending;
+      form.dataset.plain = "1";
+      if (form.requestSubmit && submitter) form.requestSubmit(submitter); else form.submit();
+    }).then(function () { delete form.dataset.sending; });
+  }
+
+  if (host) {
+    root.classList.add("has-shortcuts");
+    var remembered = null;
+    try { remembered = window.sessionStorage.getItem(memory); } catch (error) { /* private mode */ }
+    setProjector(projecting() || remembered === "1", false);
+
+    root.addEventListener("click", function (event) {
+      var toggle = event.target.closest && event.target.closest("[data-projector-toggle]");
+      if (!toggle) return;
+      event.preventDefault();
+      setProjector(!projecting(), true);
+    });
+    document.addEventListener("fullscreenchange", function () {
+      // Escape leaves full screen: leave the projector layout with it.
+      if (!document.fullscreenElement && ownFullscreen) {
+        ownFullscreen = false;
+        setProjector(false, false);
+      }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey ||
+          event.isComposing || isTyping(event.target) || !/^[a-z]$/i.test(event.key)) return;
+      var control = root.querySelector('[data-shortcut="' + event.key.toLowerCase() + '"]');
+      if (!control) return;
+      event.preventDefault();
+      control.click();
+    });
+    if (canFetch) {
+      root.addEventListener("submit", function (event) {
+        var form = event.target;
+        if (form.dataset.plain) return;
+        event.preventDefault();
+        send(form, event.submitter);
+      });
+    }
+  }
+
+  if (!canFetch) return;
   document.addEventListener("visibilitychange", function () {
     if (!document.hidden && !stopped) poll();
   });
