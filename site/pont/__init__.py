@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from .live import views as live_views
     from .quizzes import views as quiz_views
     from .reports import views as report_views
+    from .schemas import bp as schemas_bp
     from .staff import account_views, statistics_views
     from .staff import views as staff_views
 
@@ -91,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_views.bp)
     app.register_blueprint(account_views.bp)
     app.register_blueprint(statistics_views.bp)
+    app.register_blueprint(schemas_bp)
     errors.init_app(app)
 
 

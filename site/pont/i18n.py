@@ -91,6 +91,7 @@ REGISTRY: dict[str, Language] = {
         "accounts": "comptes", "invite": "inviter", "deactivate": "desactiver",
         "invitation": "invitation", "platforms": "plateformes",
         "receipt": "recu",
+        "handoffs": "transmissions",
     }, typography=typography.french),
     "en": Language("en", "English", {
         "pupils": "pupils", "teachers": "teachers", "parents": "parents",
@@ -105,6 +106,7 @@ REGISTRY: dict[str, Language] = {
         "recovery_codes": "recovery-codes", "accounts": "accounts", "invite": "invite",
         "deactivate": "deactivate", "invitation": "invitation", "platforms": "platforms",
         "receipt": "receipt",
+        "handoffs": "hand-offs",
     }),
 }
 LANGUAGES = tuple(REGISTRY)
