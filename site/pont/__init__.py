@@ -11,6 +11,7 @@ from flask import Flask
 from . import db, i18n, keyfiles, production, request_log, security, static_files, templating
 from .config import ROOT, Defaults, from_environment
 from .extensions import babel, csrf, init_limiter
+from .live import fast_poll
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -26,6 +27,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     production.init_app(app)
     ensure_secret_key(app)
+    # The pupils' poll, answered before Flask: inside ProxyFix (added by security.init_app),
+    # so that its rate limits see each client's address.
+    fast_poll.init_app(app)
 
     register_extensions(app)
     register_reports(app)
