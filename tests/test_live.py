@@ -574,7 +574,7 @@ def test_a_teacher_may_show_the_answers_as_they_arrive(app, module):
     first = module.quiz.questions[0]
     answer(pupil, code, first, wrong(first).id)
     host = text(teacher.get(HOST["en"].format(code=code)))
-    assert "1 answer · 100%" in host and "Hide the answers until I show them" in host
+    assert "1 answer · 100%" in host and "Hide the answers until shown" in host
     poll = pupil.get(f"/en/class/{code}/state")
     # The teacher's screen changes; what pupils see, and poll, does not.
     hidden = teacher.post(HOST["en"].format(code=code) + "?projector=1",
@@ -585,7 +585,7 @@ def test_a_teacher_may_show_the_answers_as_they_arrive(app, module):
     assert pupil.get(f"/en/class/{code}/state",
                      headers={"If-None-Match": poll.headers["ETag"]}).status_code == 304
     host = text(teacher.get(HOST["en"].format(code=code)))
-    assert "1 answer" not in host and "Show the answers as they arrive" in host
+    assert "1 answer" not in host and "Show the answers live" in host
     teacher.post(HOST["en"].format(code=code), data={"action": "counts", "counts": "on"})
     assert "1 answer · 100%" in text(teacher.get(HOST["en"].format(code=code)))
     # Only the teacher's browser may change it.
