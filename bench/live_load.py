@@ -465,6 +465,9 @@ def main() -> None:
                         help="content folder (e.g. a copy of the last commit's, while the "
                              "working tree's is being edited)")
     parser.add_argument("--verbose", action="store_true", help="latencies per kind of request")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="sample gunicorn with py-spy (pip install py-spy) into FILE, "
+                             "collapsed stacks; bench/profile_kinds.py sums them per request kind")
     parser.add_argument("--proxy", action="store_true",
                         help="put nginx in front (apt-get install nginx-light), the pupils' "
                              "poll cached one second, as the README suggests for production")
@@ -485,7 +488,7 @@ def main() -> None:
         except Exception as error:  # no PostgreSQL here: say so and go on
             print(f"{engine}: skipped ({type(error).__name__}: {error})")
             continue
-        server = proxy = None
+        server = proxy = spy = None
         engine_name = engine
         try:
             server, port = start_server(url, work, args.workers, args.threads, args.content)
@@ -494,6 +497,12 @@ def main() -> None:
                 engine_name = f"{engine}+nginx"
             time.sleep(2)
             asyncio.run(warm_up(port, args.module))
+            if args.profile:
+                spy = subprocess.Popen(
+                    [str(Path(sys.executable).with_name("py-spy")), "record", "--pid",
+                     str(server.pid), "--subprocesses", "--nonblocking", "--gil", "--rate", "200",
+                     "--format", "raw", "--output", f"{args.profile}.{engine}"],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             for classes in counts:
                 server_cpu, own_cpu = cpu_seconds(server.pid), time.process_time()
                 proxy_cpu = cpu_seconds(proxy.pid) if proxy else 0.0
@@ -505,6 +514,9 @@ def main() -> None:
                       f"{nginx}load generator {time.process_time() - own_cpu:.1f}, "
                       f"in {elapsed:.0f} s on {os.cpu_count()} cores")
         finally:
+            if spy:
+                spy.send_signal(2)  # py-spy writes its file on SIGINT
+                spy.wait(timeout=30)
             for process in (proxy, server):
                 if process:
                     process.terminate()

@@ -98,7 +98,8 @@ def send(client, lang="fr", files=(), token=None, **changes):
 
 
 def receipt_codes(response) -> tuple[str, str]:
-    code, secret = re.findall(r"<code data-copy>([^<]+)</code>", response.get_data(as_text=True))
+    page = response.get_data(as_text=True)
+    code, secret = re.findall(r"<code data-copy[^>]*>([^<]+)</code>", page)
     return code, secret
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pont import create_app
+from pont import art, create_app
 from pont.config import Defaults
 from pont.content import frontmatter
 from pont.content.checker import check, readability
@@ -186,7 +186,7 @@ def test_real_content_loads():
 
 
 def test_real_content_passes_the_checker():
-    report = check(Path(Defaults.CONTENT_DIR))
+    report = check(Path(Defaults.CONTENT_DIR), art=art.FOLDER)  # every module has its picture
     assert report.errors == [], "\n".join(map(str, report.errors))
     assert report.failures == []
     for (_lang, audience), stats in report.stats.items():

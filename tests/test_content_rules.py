@@ -281,3 +281,28 @@ def test_contact_words_can_carry_a_check_date(tree):
         "tous les jours (vérifié en octobre 2026)"
     assert [(f.line, f.checked) for f in report.dated if f.path.endswith("contacts.toml")] == [
         (5, datetime.date(2026, 10, 1)), (1, datetime.date(2026, 11, 1))]  # oldest first
+
+
+# --- Illustrations ---------------------------------------------------------------------------
+
+def test_a_module_without_an_illustration_is_reported_once_with_its_file(tree, tmp_path):
+    art = tmp_path / "art"
+    assert not [m for m in messages(tree) if "illustration" in m]  # only asked for with art
+    modules = sorted({(m.audience, m.slug) for m in check(tree).library.modules.values()})
+    assert modules
+    found = [str(e) for e in check(tree, art=art).errors]
+    assert len(found) == len(modules)  # once per module, not once per language
+    audience, slug = modules[0]
+    assert any(f"fr/{audience}/{slug}.md" in e and "has no illustration" in e
+               and f"modules/{audience}/{slug}.svg" in e for e in found), found
+    for audience, slug in modules:
+        picture = art / "modules" / audience / f"{slug}.svg"
+        picture.parent.mkdir(parents=True, exist_ok=True)
+        picture.write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 320 180"/>')
+    assert check(tree, art=art).errors == []
+
+
+def test_the_command_checks_illustrations_only_when_asked_for_another_root(tree, tmp_path):
+    assert run_check(tree).exit_code == 0
+    result = run_check(tree, "--art", str(tmp_path))
+    assert result.exit_code == 1 and "has no illustration" in result.output

@@ -124,7 +124,8 @@ def test_unanswered_questions_come_back_with_answers_kept(client, module):
     response = client.post(quiz_url(module), data=answers)
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "Pas encore de réponse : 2." in html.unescape(page)
+    # The question is named, in the summary (a link to it) and above its options.
+    assert html.unescape(page).count("La question 2 n'a pas encore de réponse.") == 2
     chosen = answers[f"q-{first.id}"][0]
     assert re.search(rf'id="q-{first.id}-{chosen}"[^>]*checked', page)
     assert f'aria-describedby="missing-{second.id}"' in page

@@ -731,9 +731,9 @@ def test_one_migration_head_and_it_builds_what_the_models_describe(app):
     from pont.db import Base, alembic_config
 
     engine = app.extensions["pont_engine"]
-    assert ScriptDirectory.from_config(alembic_config(engine)).get_heads() == ["0007"]
+    assert len(ScriptDirectory.from_config(alembic_config(engine)).get_heads()) == 1
     found = inspect(engine)
     for name in ("audit_log", "case_steps", "referents", "mail_outbox", "admin_schools",
-                 "staff_invitations", "staff_recovery_codes"):
+                 "staff_invitations", "staff_recovery_codes", "case_handoffs"):
         columns = {column["name"] for column in found.get_columns(name)}
         assert columns == set(Base.metadata.tables[name].columns.keys()), name

@@ -62,7 +62,7 @@ def test_french_content_is_typeset_and_english_is_not(app):
 
 def test_french_interface_text_is_typeset(client):
     page = client.get("/fr/aide").get_data(as_text=True)
-    assert f"En parler{NBSP}: le 3018" in page  # a {% trans %} string
+    assert f'En parler{NBSP}: le <span class="phone">3018</span>' in page  # a {% trans %} string
     assert f"Tchat{NBSP}:" in page  # a _() string
     assert f"de 9{NBSP}h à 23{NBSP}h" in page  # a contact's words
     assert 'href="https://3018.fr"' in page

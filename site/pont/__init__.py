@@ -11,6 +11,7 @@ from flask import Flask
 from . import db, i18n, keyfiles, production, request_log, security, static_files, templating
 from .config import ROOT, Defaults, from_environment
 from .extensions import babel, csrf, init_limiter
+from .live import fast_poll
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -26,6 +27,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     production.init_app(app)
     ensure_secret_key(app)
+    # The pupils' poll, answered before Flask: inside ProxyFix (added by security.init_app),
+    # so that its rate limits see each client's address.
+    fast_poll.init_app(app)
 
     register_extensions(app)
     register_reports(app)
@@ -78,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from .live import views as live_views
     from .quizzes import views as quiz_views
     from .reports import views as report_views
+    from .schemas import bp as schemas_bp
     from .staff import account_views, statistics_views
     from .staff import views as staff_views
 
@@ -91,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_views.bp)
     app.register_blueprint(account_views.bp)
     app.register_blueprint(statistics_views.bp)
+    app.register_blueprint(schemas_bp)
     errors.init_app(app)
 
 

@@ -90,6 +90,8 @@ REGISTRY: dict[str, Language] = {
         "two_factor_off": "desactiver", "recovery_codes": "codes-de-secours",
         "accounts": "comptes", "invite": "inviter", "deactivate": "desactiver",
         "invitation": "invitation", "platforms": "plateformes",
+        "receipt": "recu",
+        "handoffs": "transmissions",
     }, typography=typography.french),
     "en": Language("en", "English", {
         "pupils": "pupils", "teachers": "teachers", "parents": "parents",
@@ -103,6 +105,8 @@ REGISTRY: dict[str, Language] = {
         "password": "password", "two_factor": "two-factor", "two_factor_off": "off",
         "recovery_codes": "recovery-codes", "accounts": "accounts", "invite": "invite",
         "deactivate": "deactivate", "invitation": "invitation", "platforms": "platforms",
+        "receipt": "receipt",
+        "handoffs": "hand-offs",
     }),
 }
 LANGUAGES = tuple(REGISTRY)

@@ -14,6 +14,15 @@ CSP = (
     "object-src 'none'"
 )
 
+# On every response, the live poll's fast path included (live/fast_poll.py).
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
 
 class SessionInterface(SecureCookieSessionInterface):
     """The session cookie is `Secure` whenever the request came over HTTPS (directly, or
@@ -33,10 +42,6 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Permissions-Policy",
-                                    "camera=(), microphone=(), geolocation=()")
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
         return response

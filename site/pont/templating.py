@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, request, url_for
+from markupsafe import Markup
 from flask_babel import LazyString, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 
+from . import art
 from .content.contacts import lookup
 from .i18n import (
     AUDIENCES_INFO,
@@ -24,6 +26,11 @@ def contact(name: str, key: str) -> str:
     if value is None:
         raise KeyError(f"contacts.toml has no {name}.{key}")
     return value
+
+
+def phone(number: str) -> Markup:
+    """A phone number as the site shows it: on one line, never broken."""
+    return Markup('<span class="phone">%s</span>') % number
 
 
 def contact_checked(key: str = "checked"):
@@ -66,6 +73,7 @@ def init_app(app: Flask) -> None:
     typeset_interface_text(app)
     app.jinja_env.globals.update(
         contact=contact,
+        phone=phone,
         contact_checked=contact_checked,
         switch_url=switch_url,
         other_languages=other_languages,
@@ -76,4 +84,9 @@ def init_app(app: Flask) -> None:
         audiences=AUDIENCES_INFO,
         audience_info={audience.id: audience for audience in AUDIENCES_INFO},
         audience_names={audience.id: audience.name for audience in AUDIENCES_INFO},
+        module_art=art.module_art,
+        audience_art=art.audience_art,
+        audience_alt=art.AUDIENCE_ALT,
+        art_size=(art.WIDTH, art.HEIGHT),
+        icon=art.icon,
     )

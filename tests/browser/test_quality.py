@@ -22,7 +22,7 @@ from pont.db import Base
 from .. import staff_helpers as staff
 from ..crawl import Page, crawl
 from ..reports_helpers import PATHS, add_school, png
-from .axe import WCAG, _axe
+from .axe import WCAG, _axe, assert_no_violations
 from .conftest import foreign_guard
 
 pytestmark = pytest.mark.keeps_data
@@ -240,6 +240,20 @@ def test_small_screens_and_print(part, browser, live_server, crawled):
             failures.append(f"{page.url}: visible in print: {shown}")
     context.close()
     assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.parametrize("url", ["/fr/eleves/", "/en/pupils/"])
+def test_pupils_index_shows_three_tracks_at_320_px(site, live_server, url):
+    site.set_viewport_size({"width": WIDTH, "height": 640})
+    site.goto(live_server + url)
+    tracks = site.locator(".track")
+    assert tracks.count() == 3
+    for index in range(3):
+        track = tracks.nth(index)
+        assert track.is_visible()
+        assert track.locator("ol > li > a").count() >= 6
+    assert site.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    assert_no_violations(site)
 
 
 @pytest.mark.skipif(shutil.which("java") is None, reason="the Nu HTML checker needs Java")

@@ -94,7 +94,7 @@ def test_whole_report_flow_on_a_phone_with_the_keyboard_only(app, site, live_ser
     fits(site, PHONE["width"])
     assert_no_violations(site)
     assert "Ils se moquent d'elle" in site.inner_text("main")
-    press_on(site, "form[data-report-send] button.button:not([name])")
+    press_on(site, "form[data-report-send] button[type=submit]:not([name])")
     site.wait_for_selector(".receipt-codes")
     fits(site, PHONE["width"])
     assert_no_violations(site)
@@ -136,9 +136,10 @@ def test_too_many_pictures_are_caught_before_uploading(app, site, live_server, t
         path.write_bytes(b"\x89PNG fake")
         pictures.append(str(path))
     site.set_input_files("#screenshots", pictures)
-    site.click("form[data-report-send] button.button:not([name])")
+    site.click("form[data-report-send] button[type=submit]:not([name])")
     assert "5 pictures at most" in site.inner_text("[data-file-problem]")
-    assert site.evaluate("document.activeElement.id") == "screenshots"
+    # The page's own "Choose pictures" button stands in for the browser's file button.
+    assert site.evaluate("document.activeElement.id") == "screenshots-choose"
     assert "/send" not in site.url  # nothing was uploaded
 
 
@@ -242,7 +243,7 @@ def test_the_flow_works_without_javascript(app, browser, live_server):
     tab.click('form[data-report-form] button[type="submit"]')
     tab.wait_for_selector("#who-sees")
     assert tab.locator(".report-danger.urgent").is_visible()  # "not sure" shows the numbers
-    tab.click("form[data-report-send] button.button:not([name])")
+    tab.click("form[data-report-send] button[type=submit]:not([name])")
     tab.wait_for_selector(".receipt-codes")
     assert len(tab.locator(".receipt-codes code").all_inner_texts()) == 2
     context.close()

@@ -3,8 +3,9 @@
 The command needs no working app (it is registered as a Flask CLI plugin), so it still runs
 when the content is too broken for the site to start. Besides the loader's errors it applies
 the editorial rules: a suicide line wherever suicide is mentioned, check dates on platform
-menus, no penalties for the youngest pupils, durations that match the text, and quizzes whose
-answers cannot be guessed from their position or length. Those rules fail the check, not the
+menus, no penalties for the youngest pupils, durations that match the text, quizzes whose
+answers cannot be guessed from their position or length, and an illustration for every module
+(the site's own content against the site's own pictures; another `--root` only with `--art`). Those rules fail the check, not the
 site: a page that reads badly is still better served than no page.
 """
 
@@ -18,10 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
+from .. import art as site_art
 from ..config import Defaults
 from ..i18n import AUDIENCES, LANGUAGES
-from . import dated
+from . import dated, tracks
 from .contacts import PLACEHOLDER
 from .frontmatter import ContentError, key_line, shown_path
 from .library import Errors, SourceFile, load
@@ -186,6 +189,26 @@ def quiz_errors(library: Library) -> Errors:
     return errors
 
 
+def art_errors(library: Library, folder: Path) -> Errors:
+    """Every module has its picture: one file per audience and slug, for all languages."""
+    errors = Errors()
+    first = {}  # each (audience, slug) once, named by its file in the first language
+    for (lang, audience, slug), module in library.modules.items():
+        kept = first.get((audience, slug))
+        if kept is None or _language_rank(lang) < _language_rank(kept.lang):
+            first[(audience, slug)] = module
+    for (audience, slug), module in sorted(first.items()):
+        if not site_art.module_file(audience, slug, folder).is_file():
+            errors.add(module.path, 1, f"module '{audience}/{slug}' has no illustration: draw "
+                       f"{shown_path(site_art.module_file(audience, slug, folder))} "
+                       "(see site/pont/art.py)")
+    return errors
+
+
+def _language_rank(lang: str) -> int:
+    return LANGUAGES.index(lang) if lang in LANGUAGES else len(LANGUAGES)
+
+
 def balance(library: Library, lang: str) -> Balance:
     questions = [q for (lg, _, _), m in sorted(library.modules.items()) if lg == lang and m.quiz
                  for q in m.quiz.questions]
@@ -265,13 +288,18 @@ def readability(text: str, lang: str) -> float | None:
     return round(score, 1)
 
 
-def check(root: Path, languages=LANGUAGES) -> Report:
+def check(root: Path, languages=LANGUAGES, art: Path | None = None) -> Report:
+    """All errors and statistics; with `art`, a folder of illustrations every module needs."""
     loaded = load(root, languages=languages)
     library = loaded.library
     errors = loaded.errors
     errors.extend(policy_errors(loaded.files))
     errors.extend(age_errors(library, loaded.files))
     errors.extend(quiz_errors(library))
+    if (root / tracks.FILE).exists():
+        errors.extend(tracks.errors(library, root))
+    if art is not None:
+        errors.extend(art_errors(library, art))
     report = Report(library, errors)
     report.dated = sorted(
         library.dated + contact_dates(root, library.contacts, loaded.contacts_text),
@@ -305,9 +333,15 @@ def content_cli() -> None:
               default=lambda: int(os.environ.get("PONT_CONTENT_RECHECK_DAYS",
                                                  Defaults.CONTENT_RECHECK_DAYS)),
               help="Warn about dated facts checked longer ago than this (CONTENT_RECHECK_DAYS).")
-def check_command(root: Path, recheck_days: int) -> None:
+@click.option("--art", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The illustrations every module needs (default: the site's own, when --root "
+                   "is not given).")
+def check_command(root: Path, recheck_days: int, art: Path | None) -> None:
     """Validate all content; exit 1 on any error. Each error names its file and line."""
-    report = check(Path(root))
+    if art is None and click.get_current_context().get_parameter_source("root") in (
+            ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP):
+        art = site_art.FOLDER
+    report = check(Path(root), art=art)
     click.echo(f"{'lang':4} {'audience':9} {'modules':>7} {'questions':>9} "
                f"{'plans':>5} {'no-src':>6} {'readability':>11}")
     for (lang, audience), s in report.stats.items():

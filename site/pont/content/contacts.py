@@ -7,11 +7,20 @@ language's own table first (`[helpline.fr]`), then in the contact's table (`[hel
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from .frontmatter import ContentError, parse_toml
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z0-9_]+)\.([a-z0-9_]+)\s*\}\}")
+# Phone numbers are never broken across lines: HTML wraps them in `<span class="phone">`
+# (templates with `phone()`, Markdown through `render.PHONE`); plain text gets no-break spaces.
+PHONE_KEY = "number"
+NBSP = "\u00a0"
+
+
+def unbreakable(number: str) -> str:
+    return number.replace(" ", NBSP)
 
 
 def parse(text: str, path: Path) -> dict:
@@ -32,14 +41,18 @@ def lookup(contacts: dict, lang: str, name: str, key: str) -> str | None:
     return None if value is None or isinstance(value, dict) else str(value)
 
 
-def fill(text: str, contacts: dict, lang: str, path: Path | str, first_line: int = 1) -> str:
-    """Replace every `{{ contact.key }}`; an unknown one is a ContentError at its line."""
+def fill(text: str, contacts: dict, lang: str, path: Path | str, first_line: int = 1,
+         phone: Callable[[str], str] = unbreakable) -> str:
+    """Replace every `{{ contact.key }}`; an unknown one is a ContentError at its line.
+
+    A phone number goes through `phone`, which keeps it on one line.
+    """
 
     def replace(match: re.Match) -> str:
         value = lookup(contacts, lang, match.group(1), match.group(2))
         if value is None:
             line = first_line + text.count("\n", 0, match.start())
             raise ContentError(path, line, f"unknown contact '{match.group(1)}.{match.group(2)}'")
-        return value
+        return phone(value) if match.group(2) == PHONE_KEY else value
 
     return PLACEHOLDER.sub(replace, text)

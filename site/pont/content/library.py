@@ -31,6 +31,7 @@ from .model import (
     TocEntry,
 )
 from .render import LinkBuilder, render
+from .render import phone as render_phone
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -151,8 +152,8 @@ class Writer:
     def gettext(self, message: str) -> str:
         return catalogue(self.translations_dir, self.lang).gettext(message)
 
-    def _fill(self, text: str, path, line: int) -> str:
-        text = contacts_file.fill(text, self.contacts, self.lang, path, line)
+    def _fill(self, text: str, path, line: int, phone=contacts_file.unbreakable) -> str:
+        text = contacts_file.fill(text, self.contacts, self.lang, path, line, phone)
         return dated.localize(text, self.gettext(CHECKED_PHRASE), self.lang, path, line)
 
     def _typeset(self, text: str) -> str:
@@ -169,7 +170,7 @@ class Writer:
     def markdown(self, body: str, first_line: int, path) -> tuple[str, tuple, str]:
         """(HTML, table of contents, plain text) of a Markdown body; dead links recorded."""
         try:
-            filled = self._fill(body, path, first_line)
+            filled = self._fill(body, path, first_line, phone=render_phone)
         except ContentError as error:
             self.errors.append(error)
             filled = dated.CHECKED.sub("", contacts_file.PLACEHOLDER.sub("", body))
@@ -489,7 +490,7 @@ def load(root: Path, build: LinkBuilder | None = None,
          languages: Iterable[str] = LANGUAGES,
          translations_dir: str = Defaults.TRANSLATIONS_DIR) -> Loaded:
     """Read content/ into a Library, with every error found instead of stopping at the first."""
-    from . import platforms
+    from . import platforms, tracks
 
     languages = tuple(languages)
     errors = Errors()
@@ -513,7 +514,8 @@ def load(root: Path, build: LinkBuilder | None = None,
     _check_translations(root, languages, pages, library, errors)
     platforms.check_translations(languages, files, library, errors)
     platforms.check_module_links(library, files, errors)
-    library.version = _version(root, files, contacts_text)
+    tracks_text = tracks.load(root, languages, library, errors)
+    library.version = _version(root, files, contacts_text + tracks_text)
     return Loaded(library, errors, files, contacts_text)
 
 

@@ -193,6 +193,18 @@ class LessonPlan:
 
 
 @dataclass(frozen=True)
+class Track:
+    """A recommended order of pupil modules for one level, in one language (tracks.toml)."""
+
+    lang: str
+    level: str  # one of LEVELS
+    title: str
+    about: str  # one line: who the level is and what its modules are like
+    modules: tuple[Module, ...]
+    line: int = field(default=0, compare=False)  # of its [[tracks]] header, for the checker
+
+
+@dataclass(frozen=True)
 class GuideGroup:
     """A numbered list of steps in a platform guide's section, with its own title if several."""
 
@@ -235,6 +247,7 @@ class Library:
     modules: dict[tuple[str, str, str], Module] = field(default_factory=dict)
     lessons: dict[tuple[str, str], LessonPlan] = field(default_factory=dict)
     platforms: dict[tuple[str, str], PlatformGuide] = field(default_factory=dict)
+    tracks: dict[str, list[Track]] = field(default_factory=dict)  # by language, in file order
     contacts: dict = field(default_factory=dict)
     dated: list = field(default_factory=list)  # every DatedFact, for the checker
     version: str = ""

@@ -13,12 +13,20 @@ from xml.etree import ElementTree
 
 import markdown
 from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from .model import TocEntry
 
 # (kind, target, anchor) -> URL, or None when the target does not exist.
 LinkBuilder = Callable[[str, str, str], "str | None"]
+# A phone number filled into the text between these two private-use characters is rendered as
+# `<span class="phone">`, which never breaks across lines.
+PHONE_START, PHONE_END = "\ue000", "\ue001"
+
+
+def phone(number: str) -> str:
+    return f"{PHONE_START}{number}{PHONE_END}"
 
 
 @dataclass
@@ -52,6 +60,13 @@ class _Links(Treeprocessor):
                 link.set("href", url)
 
 
+class _Phone(InlineProcessor):
+    def handleMatch(self, m, data):  # noqa: N802 (Markdown's API)
+        span = ElementTree.Element("span", {"class": "phone"})
+        span.text = m.group(1)
+        return span, m.start(0), m.end(0)
+
+
 class _PontExtension(Extension):
     def __init__(self, build: LinkBuilder, result: Rendered):
         super().__init__()
@@ -60,6 +75,8 @@ class _PontExtension(Extension):
 
     def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
         md.treeprocessors.register(_Links(md, self.build, self.result), "pont_links", 1)
+        md.inlinePatterns.register(_Phone(f"{PHONE_START}([^{PHONE_END}]+){PHONE_END}", md),
+                                   "pont_phone", 200)
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
 

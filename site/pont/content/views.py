@@ -26,6 +26,7 @@ def audience(lang: str, audience: str):
         modules=library().audience(lang, audience),
         lessons=[library().lesson(lang, m.slug) for m in library().audience(lang, "pupils")]
         if audience == "teachers" else [],
+        tracks=library().tracks.get(lang, []) if audience == "pupils" else [],
     )
 
 

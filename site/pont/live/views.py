@@ -32,6 +32,7 @@ from ..db import get_session
 from ..extensions import limiter
 from ..i18n import REGISTRY, audience_routes, localized_route, site_languages
 from . import cleanup, codes, keys, pseudonyms, sessions
+from .fast_poll import SHARED_FOR_A_SECOND
 from .models import FINISHED, LiveSession, utcnow
 from .sessions import Problem
 
@@ -131,9 +132,6 @@ def qr_svg(url: str, title: str) -> Markup:
     return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
 
 
-# The pupils' poll is the same for every pupil of a session and reads no cookie, so a
-# reverse proxy may answer it for a second (see README, Deploying); browsers revalidate.
-SHARED_FOR_A_SECOND = "public, max-age=0, s-maxage=1"
 
 
 def not_modified(etag: str, cache_control: str) -> Response | None:
@@ -287,7 +285,7 @@ def pupil_state(lang: str, code: str):
         raise Problem(410, "expired")
     etag = str(version)
     response = (not_modified(etag, SHARED_FOR_A_SECOND)
-                or jsonify(etag=etag, phase=phase, position=position))
+                or jsonify(sessions.pupil_state(version, phase, position)))
     response.set_etag(etag)
     response.headers["Cache-Control"] = SHARED_FOR_A_SECOND
     return response

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
-from flask_babel import gettext as _
 
 from ..db import get_session
 from ..extensions import csrf, limiter
@@ -30,16 +29,7 @@ def submit(lang: str, audience: str, slug: str):
     request.max_content_length = MAX_QUIZ_BODY
     submission = scoring.read(module.quiz, request.form.to_dict(flat=False))
     if not submission.complete:
-        problems = []
-        if submission.missing:
-            numbers = [str(module.quiz.questions.index(q) + 1) for q in submission.missing]
-            problems.append(_("Please answer every question. Not answered yet: %(list)s.",
-                              list=", ".join(numbers)))
-        if submission.invalid:
-            problems.append(_("Some answers were not valid and were left out. "
-                              "Please choose again from the options shown."))
-        page = render_template("quizzes/retry.html", module=module, submission=submission,
-                               problems=problems)
+        page = render_template("quizzes/retry.html", module=module, submission=submission)
         return page, 400, {"Cache-Control": "no-store"}
     stats.record(get_session(), module, submission)
     page = render_template("quizzes/result.html", module=module, submission=submission,

@@ -49,7 +49,7 @@ def import_command(csv_file: Path) -> None:
 
 @click.group("reports", cls=AppGroup)
 def reports_cli() -> None:
-    """Encryption keys of stored reports."""
+    """Encryption keys of stored reports, and checking a dossier."""
 
 
 @reports_cli.command("new-key")
@@ -102,3 +102,22 @@ def rotate_keys_command() -> None:
                 session.commit()
                 last_id = rows[-1].id
     click.echo(f"{total} encrypted values now use the first key.")
+
+
+@reports_cli.command("verify-dossier")
+@click.argument("zip_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--expect", metavar="DIGEST",
+              help="The dossier's digest as printed on its page or recorded with a hand-off.")
+def verify_dossier_command(zip_file: Path, expect: str | None) -> None:
+    """Check a dossier ZIP against its manifest: every file's SHA-256 and size."""
+    from ..staff.dossier import NotIntact, verify
+
+    try:
+        found = verify(zip_file.read_bytes())
+    except NotIntact as error:
+        raise click.ClickException(f"{zip_file}: {error}") from None
+    if expect is not None and expect.strip().lower() != found:
+        raise click.ClickException(
+            f"{zip_file}: intact, but its digest {found} is not the one expected: another "
+            "version of the dossier, or a manifest rewritten on the way")
+    click.echo(f"{zip_file}: intact. Dossier digest (SHA-256 of manifest.json): {found}")

@@ -186,6 +186,12 @@ def send(lang: str, uai: str):
                            secret=codes.group(secret, 6) if secret else None), 200, NO_STORE
 
 
+def receipt(lang: str):
+    """The receipt again, after a reload: only the tab that sent the report holds its code and
+    secret (receipt.js keeps them there for 30 minutes); the server never sees them again."""
+    return render_template("reports/receipt.html", again=True), 200, NO_STORE
+
+
 # Follow-up -------------------------------------------------------------------------------
 
 
@@ -224,7 +230,9 @@ def render_case(report: Report, follow_form, add_form=None, problems=(), added=F
     if add_form is None:
         add_form = forms.AddInfoForm(formdata=None, code=follow_form.code.data,
                                      secret=follow_form.secret.data)
-    messages = [(message, keys.decrypt_text(message.body)) for message in report.messages]
+    # Newest first: the school's latest answer is what the reporter comes back for.
+    messages = [(message, keys.decrypt_text(message.body)) for message in
+                sorted(report.messages, key=lambda m: (m.created_at, m.id), reverse=True)]
     return render_template(
         "reports/case.html", report=report, school=report.school,
         answers=keys.decrypt_json(report.answers), messages=messages,
@@ -364,3 +372,4 @@ localized_route(bp, "/{report}/<uai>/{send}", send, methods=["GET", "POST"])
 localized_route(bp, "/{report}/<uai>/{poster}", poster)
 localized_route(bp, "/{follow_up}", follow, methods=["GET", "POST"])
 localized_route(bp, "/{follow_up}/{add}", add, methods=["GET", "POST"])
+localized_route(bp, "/{follow_up}/{receipt}", receipt)

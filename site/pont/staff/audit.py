@@ -32,6 +32,8 @@ ACTIONS = {
     "2fa_on": _l("Turned on two-factor login"),
     "2fa_off": _l("Turned off two-factor login"),
     "statistics": _l("Viewed the statistics"),
+    "handoff": _l("Recorded a hand-off"),
+    "handoff_outcome": _l("Recorded the outcome of a hand-off"),
 }
 
 

@@ -19,7 +19,7 @@ from ..clock import utcnow
 from ..reports import codes
 from ..reports.crypto import vault
 from ..reports.models import CLOSED, STATUSES, Evidence, Report, ReportMessage, School
-from . import audit
+from . import audit, dossier, handoffs
 from .models import AuditEntry, CaseStep, Referent, StaffNote, admin_schools
 from .protocol import STEP_IDS, dashboard_order
 
@@ -187,6 +187,17 @@ class Invalid(ValueError):
     """A change that names an unknown status or step."""
 
 
+def dossier_of(db: Session, report: Report, with_notes: bool = False,
+               evidence: frozenset[int] | None = None) -> dict:
+    """The case's dossier as it is now: the whole of it, or (`evidence` given) what a
+    platform needs, with those screenshots only."""
+    if evidence is not None:
+        return dossier.build_for_platform(report, evidence)
+    notes = [note for note, _email in notes_of(db, report)] if with_notes else None
+    return dossier.build(report, list(steps_of(db, report).values()), notes,
+                         handoffs.of(db, report))
+
+
 @dataclass(frozen=True)
 class Change:
     """What a referent asks to change on a case; None (or empty) leaves that part alone."""
@@ -195,6 +206,8 @@ class Change:
     steps: frozenset[str] | None = None
     note: str = ""
     reply: str = ""
+    handoff: handoffs.NewHandoff | None = None
+    outcome: handoffs.NewOutcome | None = None
 
 
 def apply(db: Session, account: Referent, report: Report, change: Change) -> list[str]:
@@ -204,6 +217,11 @@ def apply(db: Session, account: Referent, report: Report, change: Change) -> lis
         raise Invalid(change.status)
     if change.steps is not None and not change.steps <= set(STEP_IDS):
         raise Invalid(", ".join(sorted(change.steps - set(STEP_IDS))))
+    if change.handoff is not None:
+        handoffs.check_handoff(report, change.handoff)
+    handed = handoffs.find(db, report, change.outcome.handoff_id) if change.outcome else None
+    if change.outcome is not None:
+        handoffs.check_outcome(handed, change.outcome)
     now = utcnow()
     done: list[str] = []
     if change.status is not None and change.status != report.status:
@@ -224,6 +242,17 @@ def apply(db: Session, account: Referent, report: Report, change: Change) -> lis
                                              body=vault().encrypt_text(change.reply)))
         audit.record(db, "reply", account, report)
         done.append("reply")
+    if change.handoff is not None:
+        # The digest of the dossier as it is when handed over, before this hand-off is in it.
+        sent = dossier_of(db, report, evidence=change.handoff.evidence
+                          if change.handoff.kind == handoffs.PLATFORM else None)
+        handoffs.add(db, account, report, change.handoff, dossier.digest(report, sent))
+        audit.record(db, "handoff", account, report, detail=change.handoff.kind)
+        done.append("handoff")
+    if change.outcome is not None:
+        handoffs.set_outcome(account, handed, change.outcome)
+        audit.record(db, "handoff_outcome", account, report, detail=change.outcome.outcome)
+        done.append("handoff_outcome")
     if done:
         report.updated_at = now
         db.commit()

@@ -5,10 +5,21 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, RadioField, StringField, TextAreaField
+import datetime
+
+from wtforms import (
+    DateField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..reports.forms import CheckboxesField, options, tidy, too_long
+from . import handoffs
 from .cases import Change
 from .protocol import STATUS_LABELS, STEPS
 
@@ -57,3 +68,54 @@ class CaseForm(FlaskForm):
 
 class PurgeForm(FlaskForm):
     pass
+
+
+class DayField(DateField):
+    """A date from `<input type="date">`; what is not one is left to the rules to name
+    (None), instead of the library's own message."""
+
+    def process_formdata(self, valuelist):
+        try:
+            self.data = datetime.date.fromisoformat(valuelist[0].strip()) if valuelist else None
+        except ValueError:
+            self.data = None
+            self.raw_data = valuelist
+
+
+def stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class HandoffForm(FlaskForm):
+    """A hand-off of the case. The rules (`handoffs.check_handoff`) decide what is valid: the
+    fields only read what was sent."""
+
+    kind = RadioField(_l("Handed to"), choices=options(handoffs.KINDS.items()),
+                      validate_choice=False)
+    platform = SelectField(_l("Which platform"), validate_choice=False)
+    reference = StringField(_l("Their reference number"), filters=[stripped])
+    handed_on = DayField(_l("Date of the hand-off"))
+    evidence = CheckboxesField(_l("Screenshots sent to the platform"), coerce=int,
+                               validate_choice=False)
+
+    def __init__(self, *args, screenshots: int = 0, **kwargs) -> None:
+        super().__init__(*args, prefix="handoff", **kwargs)
+        self.platform.choices = [("", _l("Choose…")), *handoffs.platforms().items()]
+        self.evidence.choices = [(number, _l("Screenshot %(number)s", number=number))
+                                 for number in range(1, screenshots + 1)]
+
+    def change(self) -> Change:
+        return Change(handoff=handoffs.NewHandoff(
+            kind=self.kind.data or "", handed_on=self.handed_on.data,
+            reference=self.reference.data or "", platform=self.platform.data or None,
+            evidence=frozenset(self.evidence.data or ())))
+
+
+class OutcomeForm(FlaskForm):
+    outcome = RadioField(_l("What came of it"), choices=options(handoffs.OUTCOMES.items()),
+                         validate_choice=False)
+    outcome_on = DayField(_l("Date of the outcome"))
+
+    def change(self, number: int) -> Change:
+        return Change(outcome=handoffs.NewOutcome(
+            handoff_id=number, outcome=self.outcome.data or "", on=self.outcome_on.data))

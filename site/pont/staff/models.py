@@ -11,6 +11,7 @@ import datetime
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -162,3 +163,29 @@ class AuditEntry(Base):
     report_code: Mapped[str | None] = mapped_column(String(10), nullable=True)
     action: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str | None] = mapped_column(String(40), nullable=True)
+
+
+class Handoff(Base):
+    """A case handed to someone outside the school (see `handoffs.KINDS`), and what came of
+    it. The reference the other side gave is encrypted like the rest of the case."""
+
+    __tablename__ = "case_handoffs"
+    ENCRYPTED = ("reference",)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"),
+                                           index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    # The platform's id (`handoffs.platforms`) for a hand-off to a platform, else None.
+    platform: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    reference: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    handed_on: Mapped[datetime.date] = mapped_column(Date)
+    # The SHA-256 of dossier.json as built when the hand-off was recorded.
+    dossier_sha256: Mapped[str] = mapped_column(String(64))
+    referent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("referents.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
+    outcome: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    outcome_on: Mapped[datetime.date | None] = mapped_column(Date, nullable=True)
+    outcome_referent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("referents.id", ondelete="SET NULL"), nullable=True)

@@ -8,7 +8,9 @@ and come back with what was typed on any error; changes are followed by a redire
 
 from __future__ import annotations
 
-from babel.dates import format_timedelta
+import datetime
+
+from babel.dates import format_date, format_timedelta
 from flask import (
     Blueprint,
     Response,
@@ -33,7 +35,7 @@ from ..reports import codes
 from ..reports.crypto import vault
 from ..reports.forms import choices
 from ..reports.models import CLOSED, STATUSES, Report
-from . import alerts, audit, cases, dossier, forms, retention
+from . import alerts, audit, cases, dossier, forms, handoffs, retention
 from .auth import (
     SESSION_KEY,
     EnrolmentRequired,
@@ -63,6 +65,8 @@ DONE = {
     "steps": _l("Protocol steps saved."),
     "note": _l("Note added. Only the school's referents can read it."),
     "reply": _l("Answer sent. The reporter will see it with their follow-up code."),
+    "handoff": _l("Hand-off recorded."),
+    "handoff_outcome": _l("Outcome recorded."),
     "nothing": _l("Nothing to save: nothing had changed."),
     "purged": _l("The case has been deleted, with everything attached to it."),
     "logout": _l("You are logged out."),
@@ -79,6 +83,14 @@ def waited(report: Report) -> str:
     """How long a case not yet opened has waited, in words of the page's language."""
     return format_timedelta(utcnow() - report.created_at, threshold=1.5,
                             locale=current_language())
+
+
+@bp.app_template_filter()
+def format_day(value: datetime.date | str) -> str:
+    """A day (of a hand-off, of its outcome; or as the dossier writes it) in the page's
+    language."""
+    day = datetime.date.fromisoformat(value) if isinstance(value, str) else value
+    return format_date(day, "long", locale=current_language())
 
 
 @bp.after_request
@@ -285,6 +297,13 @@ def render_case(referent: Referent, report: Report, status: int = 200, **given):
     seen = cases.last_seen(db, report)
     case_form = given.get("case_form") or forms.CaseForm(
         formdata=None, status=report.status, steps=list(steps))
+    handoff_form = given.get("handoff_form") or forms.HandoffForm(
+        formdata=None, screenshots=len(report.evidence), handed_on=handoffs.today())
+    shown = handoffs.of(db, report)
+    outcome_forms = {entry.handoff.id: forms.OutcomeForm(
+        formdata=None, prefix=outcome_prefix(entry.handoff.id), outcome=entry.handoff.outcome,
+        outcome_on=entry.handoff.outcome_on or handoffs.today()) for entry in shown}
+    outcome_forms.update(given.get("outcome_forms", {}))
     cases.record_visit(db, referent, report)
     db.flush()
     page = render_template(
@@ -296,7 +315,10 @@ def render_case(referent: Referent, report: Report, status: int = 200, **given):
                for note, email in cases.notes_of(db, report)],
         evidence=report.evidence, steps=steps, step_list=STEPS, choices=choices(),
         trail=audit.trail(db, report), actions=audit.ACTIONS, done=done_message(),
-        purge_after=retention.purge_after(report), form=case_form, **labels())
+        purge_after=retention.purge_after(report), form=case_form,
+        handoffs=shown, handoff_form=handoff_form, outcome_forms=outcome_forms,
+        handoff_kinds=handoffs.KINDS, outcomes=handoffs.OUTCOMES,
+        platforms=handoffs.platforms(), **labels())
     db.commit()
     return page, status
 
@@ -316,6 +338,48 @@ def case(lang: str, code: str, referent: Referent):
     done = cases.apply(get_session(), referent, report, form.change())
     return redirect(url_for("staff.case", code=report.code, done=",".join(done) or "nothing"),
                     303)
+
+
+def outcome_prefix(number: int) -> str:
+    """Each hand-off's outcome form names its fields apart: one page holds several."""
+    return f"handoff{number}"
+
+
+def apply_or_show(referent: Referent, report: Report, form, change: cases.Change,
+                  **given):
+    """Apply a hand-off or an outcome, or show the case again with the rule it broke."""
+    try:
+        done = cases.apply(get_session(), referent, report, change)
+    except handoffs.Invalid as problem:
+        form[problem.field].errors.append(problem.message)
+        return render_case(referent, report, 400, **given)
+    return redirect(url_for("staff.case", code=report.code, done=",".join(done) or "nothing",
+                            _anchor="handoffs"), 303)
+
+
+@csrf.exempt
+@login_required
+def handoff(lang: str, code: str, referent: Referent):
+    """Record a hand-off of the case (Pont sends nothing: the referent did it)."""
+    report = own_case(referent, code)
+    form = forms.HandoffForm(screenshots=len(report.evidence))
+    if not form.validate():
+        return render_case(referent, report, 400, handoff_form=form)
+    return apply_or_show(referent, report, form, form.change(), handoff_form=form)
+
+
+@csrf.exempt
+@login_required
+def handoff_outcome(lang: str, code: str, number: int, referent: Referent):
+    """Record what came of a hand-off of this case; another case's hand-off is a 404."""
+    report = own_case(referent, code)
+    if handoffs.find(get_session(), report, number) is None:
+        abort(404)
+    form = forms.OutcomeForm(prefix=outcome_prefix(number))
+    if not form.validate():
+        return render_case(referent, report, 400, outcome_forms={number: form})
+    return apply_or_show(referent, report, form, form.change(number),
+                         outcome_forms={number: form})
 
 
 @login_required
@@ -346,12 +410,18 @@ def evidence(lang: str, code: str, number: int, referent: Referent):
 # Dossier ---------------------------------------------------------------------------------
 
 
-def dossier_document(report: Report, referent: Referent, action: str) -> dict:
+def dossier_document(report: Report, referent: Referent, action: str,
+                     for_platform: bool = False) -> dict:
+    """The dossier the query asks for: the whole (`notes=1`: with the internal notes) or, for
+    the ZIP, what a platform needs with the screenshots ticked (`evidence=N`)."""
     with_notes = request.args.get("notes") == "1"
+    chosen = frozenset(int(number) for number in request.args.getlist("evidence")
+                       if number.isdigit() and 0 < int(number) <= len(report.evidence))
     db = get_session()
-    notes = [note for note, _email in cases.notes_of(db, report)] if with_notes else None
-    document = dossier.build(report, list(cases.steps_of(db, report).values()), notes)
-    audit.record(db, action, referent, report, detail="with_notes" if with_notes else None)
+    document = cases.dossier_of(db, report, with_notes=with_notes,
+                                evidence=chosen if for_platform else None)
+    detail = "platform" if for_platform else "with_notes" if with_notes else None
+    audit.record(db, action, referent, report, detail=detail)
     db.commit()
     return document
 
@@ -363,13 +433,14 @@ def dossier_page(lang: str, code: str, referent: Referent):
     document = dossier_document(report, referent, "export_print")
     return render_template("staff/dossier.html", referent=referent, report=report,
                            dossier=document, done=cases.steps_of(get_session(), report),
-                           now=utcnow(), **labels())
+                           digest=dossier.digest(report, document), now=utcnow(), **labels())
 
 
 @login_required
 def dossier_file(lang: str, code: str, referent: Referent):
     report = own_case(referent, code)
-    document = dossier_document(report, referent, "export_file")
+    document = dossier_document(report, referent, "export_file",
+                                for_platform=request.args.get("platform") == "1")
     return Response(dossier.zip_file(report, document), mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="dossier-{report.code}.zip"'})
 
@@ -405,6 +476,8 @@ localized_route(bp, "/{school}/{login}", login, methods=["GET", "POST"])
 localized_route(bp, "/{school}/{logout}", logout, methods=["GET", "POST"])
 localized_route(bp, "/{school}/{reports}", dashboard)
 localized_route(bp, CASE, case, methods=["GET", "POST"])
+localized_route(bp, CASE + "/{handoffs}", handoff, methods=["POST"])
+localized_route(bp, CASE + "/{handoffs}/<int:number>", handoff_outcome, methods=["POST"])
 localized_route(bp, "/{school}/{reports}/n/<int:number>", open_case)
 localized_route(bp, CASE + "/{screenshots}/<int:number>", evidence)
 localized_route(bp, CASE + "/{dossier}", dossier_page)

@@ -1,13 +1,19 @@
 /* Pont: progressive enhancement only. Every page works without this file. */
 (function () {
   "use strict";
+  // Leaving also forgets the report receipt this tab may keep (receipt.js), so that Back
+  // from the next site cannot show it.
+  function leave(href) {
+    try { sessionStorage.removeItem("pont-receipt"); } catch (e) { /* storage off */ }
+    document.body.hidden = true;
+    window.location.replace(href);
+  }
   // Quick exit: leave at once and replace this page in the history, so Back does not return.
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("[data-quick-exit]");
     if (!link) return;
     event.preventDefault();
-    document.body.hidden = true;
-    window.location.replace(link.href);
+    leave(link.href);
   });
   // Escape pressed twice quickly also leaves.
   var lastEscape = 0;
@@ -16,7 +22,7 @@
     var now = Date.now();
     if (now - lastEscape < 600) {
       var link = document.querySelector("[data-quick-exit]");
-      if (link) { document.body.hidden = true; window.location.replace(link.href); }
+      if (link) leave(link.href);
     }
     lastEscape = now;
   });

@@ -18,8 +18,8 @@
     if (!picked.length) { box.textContent = ""; return; }
     box.textContent = "";
     var verdict = document.createElement("p");
-    verdict.className = "verdict";
-    verdict.textContent = right ? words.right : words.wrong;
+    verdict.className = "verdict " + (right ? "is-right" : "is-not-yet");
+    verdict.textContent = (right ? "✓ " : "✗ ") + (right ? words.right : words.wrong);
     box.appendChild(verdict);
     picked.forEach(function (input) {
       var p = document.createElement("p");

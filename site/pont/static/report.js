@@ -33,6 +33,36 @@
   bind("[data-shows-when]", "data-shows-when", true);
   bind("[data-hides-when]", "data-hides-when", false);
 
+  // The browser words its file button in its own language: replace it with a button and a
+  // line that speak the page's language. Without this, the browser's own input stays.
+  document.querySelectorAll('input[type="file"][data-choose]').forEach(function (input) {
+    var button = document.createElement("button");
+    var chosen = document.createElement("span");
+    button.type = "button";
+    button.id = input.id + "-choose";
+    button.className = "button button-secondary file-choose";
+    button.textContent = input.dataset.choose;
+    chosen.id = input.id + "-chosen";
+    chosen.className = "file-chosen";
+    chosen.setAttribute("aria-live", "polite");
+    button.setAttribute("aria-describedby",
+      ((input.getAttribute("aria-describedby") || "") + " " + chosen.id).trim());
+    function update() {
+      var names = Array.prototype.map.call(input.files, function (file) { return file.name; });
+      chosen.textContent = names.length === 0 ? input.dataset.none
+        : (names.length === 1 ? input.dataset.chosenOne : input.dataset.chosenMany)
+          .replace("{num}", names.length) + " " + names.join(", ");
+    }
+    button.addEventListener("click", function () { input.click(); });
+    input.addEventListener("change", update);
+    input.after(button, chosen);
+    input.hidden = true;
+    input.picker = button;
+    var label = document.querySelector('label[for="' + input.id + '"][data-file-label]');
+    if (label) label.hidden = true;
+    update();
+  });
+
   // Too many or too large pictures: say so before uploading, not after.
   document.querySelectorAll("[data-report-send]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
@@ -58,7 +88,7 @@
       if (output) output.textContent = problem;
       if (problem) {
         event.preventDefault();
-        input.focus();
+        (input.picker || input).focus();
       }
     });
   });
