@@ -189,8 +189,8 @@ def test_the_projector_shows_the_question_and_its_controls_without_scrolling(
 
     teacher.click("[data-projector-toggle]")
     teacher.wait_for_url(re.compile(r".*\?projector=1$"))
-    assert not teacher.locator(".site-header").is_visible()
-    assert not teacher.locator(".site-footer").is_visible()
+    for chrome in (".site-header", ".site-nav", ".site-footer"):
+        assert not teacher.locator(chrome).is_visible(), chrome
     assert_in_view(teacher, ".join-code-big")
     assert_in_view(teacher, "#host-step")
     shot(teacher, f"host-lobby-{width}x{height}")
