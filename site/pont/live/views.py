@@ -367,11 +367,10 @@ def host_state(lang: str, code: str):
     db = get_session()
     question = sessions.current_question(live, module_for(live, lang))
     tally = sessions.tally(db, live, question) if question else None
-    shown = tally is not None and sessions.counts_shown(live)
     response = jsonify(
         etag=live.etag, phase=live.phase, position=live.position,
-        participants=sessions.headcount(db, live), answered=tally.answered if tally else 0,
-        counts_shown=shown, options=tally.options if shown else {})
+        participants=sessions.headcount(db, live),
+        answered=tally.answered if tally else 0, options=tally.options if tally else {})
     response.set_etag(live.etag)
     response.headers["Cache-Control"] = "private, no-cache"
     return response

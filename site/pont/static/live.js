@@ -65,6 +65,8 @@
     if (newStep || own) {
       replaceRegion(fresh, own);
       if (newStep) {
+        // What was read further down is gone: the new step starts at the top of the screen.
+        window.scrollTo(0, 0);
         document.title = doc.title;
         announce();
       }
@@ -144,6 +146,7 @@
     root.classList.toggle("is-projector", on);
     keepView();
     if (!asked) return;
+    window.scrollTo(0, 0);
     // Full screen where the browser allows it; the layout works without it.
     var page = document.documentElement;
     if (on && page.requestFullscreen && document.fullscreenEnabled && !document.fullscreenElement) {
