@@ -22,10 +22,11 @@ SCHOOL_NAME = "Collège des Tilleuls"
 PATHS = {
     "fr": {"find": "/fr/signaler", "form": f"/fr/signaler/{UAI}",
            "send": f"/fr/signaler/{UAI}/envoyer", "poster": f"/fr/signaler/{UAI}/affiche",
-           "follow": "/fr/suivi", "add": "/fr/suivi/ajouter"},
+           "follow": "/fr/suivi", "add": "/fr/suivi/ajouter", "receipt": "/fr/suivi/recu"},
     "en": {"find": "/en/report", "form": f"/en/report/{UAI}",
            "send": f"/en/report/{UAI}/send", "poster": f"/en/report/{UAI}/poster",
-           "follow": "/en/follow-up", "add": "/en/follow-up/add"},
+           "follow": "/en/follow-up", "add": "/en/follow-up/add",
+           "receipt": "/en/follow-up/receipt"},
 }
 ANSWERS = {
     "danger": "no",

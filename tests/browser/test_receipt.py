@@ -16,7 +16,7 @@ from .axe import assert_no_violations
 from .conftest import foreign_guard
 from .test_reports import fits
 
-RECEIPT = {"fr": "/fr/suivi/recu", "en": "/en/follow-up/receipt"}
+RECEIPT = {lang: PATHS[lang]["receipt"] for lang in PATHS}
 COPIED = {"fr": "Copié.", "en": "Copied."}
 LONG_NAME = ("Lycée polyvalent régional d'enseignement général, technologique et professionnel "
              "Marie-Marguerite-Bourgeoys-de-Saint-Exupéry-sur-Loire, section européenne et "
