@@ -99,8 +99,7 @@ def send(client, lang="fr", files=(), token=None, **changes):
 
 
 def receipt_codes(response) -> tuple[str, str]:
-    page = response.get_data(as_text=True)
-    code, secret = re.findall(r"<code data-copy[^>]*>([^<]+)</code>", page)
+    code, secret = re.findall(r"<code data-copy>([^<]+)</code>", response.get_data(as_text=True))
     return code, secret
 
 
