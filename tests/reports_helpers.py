@@ -22,10 +22,11 @@ SCHOOL_NAME = "Collège des Tilleuls"
 PATHS = {
     "fr": {"find": "/fr/signaler", "form": f"/fr/signaler/{UAI}",
            "send": f"/fr/signaler/{UAI}/envoyer", "poster": f"/fr/signaler/{UAI}/affiche",
-           "follow": "/fr/suivi", "add": "/fr/suivi/ajouter"},
+           "follow": "/fr/suivi", "add": "/fr/suivi/ajouter", "receipt": "/fr/suivi/recu"},
     "en": {"find": "/en/report", "form": f"/en/report/{UAI}",
            "send": f"/en/report/{UAI}/send", "poster": f"/en/report/{UAI}/poster",
-           "follow": "/en/follow-up", "add": "/en/follow-up/add"},
+           "follow": "/en/follow-up", "add": "/en/follow-up/add",
+           "receipt": "/en/follow-up/receipt"},
 }
 ANSWERS = {
     "danger": "no",
@@ -98,8 +99,7 @@ def send(client, lang="fr", files=(), token=None, **changes):
 
 
 def receipt_codes(response) -> tuple[str, str]:
-    page = response.get_data(as_text=True)
-    code, secret = re.findall(r"<code data-copy[^>]*>([^<]+)</code>", page)
+    code, secret = re.findall(r"<code data-copy>([^<]+)</code>", response.get_data(as_text=True))
     return code, secret
 
 

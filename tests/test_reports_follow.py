@@ -3,6 +3,7 @@ and rate limits that make guessing hopeless."""
 
 from __future__ import annotations
 
+import re
 import socket
 
 import pytest
@@ -284,3 +285,49 @@ def test_limits_hold_with_redis_storage_shared_by_processes(app_config, school):
         first.extensions["pont_engine"].dispose()
         for key in connection.scan_iter(f"*{prefix}*"):
             connection.delete(key)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_school_s_newest_answer_comes_first_with_a_notice_at_the_top(app, client, school,
+                                                                          lang):
+    import datetime
+
+    code, secret = sent_report(client, lang)
+    report = the_report(app)
+    with app.app_context(), app.extensions["pont_sessionmaker"]() as session:
+        for minutes, author, text in ((10, "school", "Older answer."),
+                                      (20, "reporter", "Something more."),
+                                      (30, "school", "Newest answer.")):
+            session.add(ReportMessage(
+                report_id=report.id, author=author, body=vault().encrypt_text(text),
+                created_at=report.created_at + datetime.timedelta(minutes=minutes)))
+        session.commit()
+    page = text_of(follow(client, code, secret, lang))
+    notice = {"fr": "L'établissement t'a répondu.", "en": "The school has answered you."}[lang]
+    sent = {"fr": "Ce que tu as envoyé", "en": "What you sent"}[lang]
+    assert page.index(notice) < page.index(sent)
+    assert page.index("Newest answer.") < page.index("Something more.") \
+        < page.index("Older answer.")
+
+
+def test_no_notice_before_the_school_answers(client, school):
+    code, secret = sent_report(client, "en")
+    assert "has answered you" not in text_of(follow(client, code, secret, "en"))
+
+
+@pytest.mark.parametrize(("lang", "address", "words"), [
+    ("fr", "/fr/suivi/recu", "Aucun reçu à afficher ici"),
+    ("en", "/en/follow-up/receipt", "No receipt to show here"),
+])
+def test_the_receipt_page_after_a_reload_holds_nothing_from_the_server(client, school, lang,
+                                                                        address, words):
+    """The code and secret come back only from the tab that sent them (receipt.js)."""
+    sent_report(client, lang)
+    response = client.get(address)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    page = response.get_data(as_text=True)
+    assert words in text_of(response)
+    assert "data-copy " not in page and "data-copy>" not in page
+    assert re.search(r'data-receipt-field="secret"[^>]*><code></code>', page)
+    assert "receipt." in page and ".js" in page

@@ -387,3 +387,32 @@ def test_csrf_is_required_and_a_failure_keeps_the_text(csrf_app, school, lang):
                              "token": token_of(checked)})
     assert sent.status_code == 200
     assert count_reports(csrf_app) == 1
+
+
+def test_french_sentences_never_put_a_school_name_after_de_a_or_pour():
+    """« de Collège des Tilleuls » is wrong and « du collège » cannot be built from a name:
+    every French sentence that inserts a school's name uses a construction that is always right
+    (« l'établissement : Collège des Tilleuls », a parenthesis, a dash)."""
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    path = Path(__file__).parents[1] / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as file:
+        catalog = read_po(file)
+    wrong = []
+    for message in catalog:
+        for text in (message.string if isinstance(message.string, tuple)
+                     else (message.string,)):
+            if re.search(r"\b(de|du|à|au|pour|chez|par)\s+(%\(school\)s|\{school\})", text or ""):
+                wrong.append(text)
+    assert wrong == []
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("fr", "Il est arrivé chez les référents de l'établissement\u00a0: Collège des Tilleuls."),
+    ("en", "It has reached the referents of Collège des Tilleuls."),
+])
+def test_the_receipt_names_the_school_in_a_sentence_that_is_always_right(client, school, lang,
+                                                                         words):
+    assert words in send(client, lang).get_data(as_text=True)

@@ -737,3 +737,21 @@ def test_one_migration_head_and_it_builds_what_the_models_describe(app):
                  "staff_invitations", "staff_recovery_codes", "case_handoffs"):
         columns = {column["name"] for column in found.get_columns(name)}
         assert columns == set(Base.metadata.tables[name].columns.keys()), name
+
+
+# The back office -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_staff_pages_have_their_own_bar_and_no_pupil_header_or_quick_exit(app, staff, lang):
+    code = new_report(staff, lang)
+    pages = [url("login", lang=lang), url("dashboard", lang=lang), url("case", code, lang),
+             url("dossier", code, lang)]
+    for address in pages:
+        page = staff.get(address).get_data(as_text=True)
+        assert "data-quick-exit" not in page, address
+        assert 'class="site-header"' not in page and 'class="site-footer"' not in page, address
+        assert 'class="staff-header"' in page and 'class="staff-footer"' in page, address
+        assert EMAIL in page[page.index('class="staff-header"'):page.index("<main")], address
+        first_link = re.search(r"<a [^>]*>", page[page.index("<body>"):]).group(0)
+        assert 'class="skip-link"' in first_link, address

@@ -160,6 +160,7 @@ def report_pages(app, client) -> dict[str, str]:
         pages[f"{lang} receipt"] = send(client, lang, token=token_of(checked))
         pages[f"{lang} already sent"] = send(client, lang, token=token_of(checked))
         code, secret = receipt_codes(pages[f"{lang} receipt"])
+        pages[f"{lang} receipt again"] = client.get(paths["receipt"])
         pages[f"{lang} follow"] = client.get(paths["follow"])
         pages[f"{lang} wrong code"] = client.post(paths["follow"],
                                                   data={"code": code, "secret": "nope"})

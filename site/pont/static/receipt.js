@@ -26,7 +26,8 @@
   }
 
   function field(name) {
-    return page.querySelector('[data-receipt-field="' + name + '"]');
+    var element = page.querySelector('[data-receipt-field="' + name + '"]');
+    return element && (element.querySelector("code") || element);
   }
 
   function showKept() {
