@@ -196,3 +196,21 @@ def test_logged_out_the_handoff_form_asks_to_log_in(client, case):
     client.post(url("logout"))
     assert hand_off(client, case).status_code == 401
     assert client.get(handoff_url(case)).status_code == 405
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_case_page_says_how_to_reach_each_one_from_the_contacts(app, client, case, lang,
+                                                                    library):
+    from pont.content.contacts import lookup
+
+    page = text_of(client.get(url("case", case, lang)))
+    contacts = library.contacts
+    for name, key in (("helpline", "number"), ("helpline", "hours"), ("helpline", "chat_url"),
+                      ("pharos", "name"), ("child_line", "number"), ("child_line", "hours"),
+                      ("police", "number"), ("emergency", "number")):
+        assert " ".join(lookup(contacts, lang, name, key).split()) in page, (name, key)
+    assert ("article 40" in page and "DSA" in page and "CRIP" in page)
+    assert ("publiquement" if lang == "fr" else "publicly visible") in page
+    html = client.get(url("case", case, lang)).get_data(as_text=True)
+    assert f'href="{lookup(contacts, lang, "pharos", "url")}"' in html
+    assert 'name="platform" value="1"' in html and 'id="platform-evidence-2"' in html
