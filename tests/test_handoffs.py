@@ -214,3 +214,24 @@ def test_the_case_page_says_how_to_reach_each_one_from_the_contacts(app, client,
     html = client.get(url("case", case, lang)).get_data(as_text=True)
     assert f'href="{lookup(contacts, lang, "pharos", "url")}"' in html
     assert 'name="platform" value="1"' in html and 'id="platform-evidence-2"' in html
+
+
+def test_the_statistics_count_handoffs_and_outcomes_per_kind(app, client, case):
+    second = new_report(client)
+    hand_off(client, case)
+    hand_off(client, case, **{"handoff-kind": "platform", "handoff-platform": "snapchat"})
+    hand_off(client, second)
+    first = handoffs(app)[0]
+    client.post(handoff_url(case, number=first.id),
+                data={f"handoff{first.id}-outcome": "account_closed",
+                      f"handoff{first.id}-outcome_on": "2026-12-02"})
+    table = client.get("/fr/etablissement/statistiques.csv").get_data(as_text=True)
+    lines = set(table.splitlines())
+    assert f"{UAI},handoff,helpline_3018,2" in lines and f"{UAI},handoff,platform,1" in lines
+    assert f"{UAI},handoff_outcome,helpline_3018:account_closed,1" in lines
+    assert f"{UAI},handoff_outcome,helpline_3018:pending,1" in lines
+    assert f"{UAI},handoff_outcome,platform:pending,1" in lines
+    assert "E-2026-4471" not in table
+    page = text_of(client.get("/en/school/statistics"))
+    assert "The 3018 (e-Enfance) — Account closed" in page
+    assert "The 3018 (e-Enfance) — No outcome yet" in page

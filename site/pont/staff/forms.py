@@ -100,9 +100,11 @@ class HandoffForm(FlaskForm):
 
     def __init__(self, *args, screenshots: int = 0, **kwargs) -> None:
         super().__init__(*args, prefix="handoff", **kwargs)
+        self.handed_on.flags.required = True
         self.platform.choices = [("", _l("Choose…")), *handoffs.platforms().items()]
-        self.evidence.choices = [(number, _l("Screenshot %(number)s", number=number))
-                                 for number in range(1, screenshots + 1)]
+        self.evidence.choices = options(
+            (number, _l("Screenshot %(number)s", number=number))
+            for number in range(1, screenshots + 1))
 
     def change(self) -> Change:
         return Change(handoff=handoffs.NewHandoff(
@@ -115,6 +117,10 @@ class OutcomeForm(FlaskForm):
     outcome = RadioField(_l("What came of it"), choices=options(handoffs.OUTCOMES.items()),
                          validate_choice=False)
     outcome_on = DayField(_l("Date of the outcome"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.outcome_on.flags.required = True
 
     def change(self, number: int) -> Change:
         return Change(outcome=handoffs.NewOutcome(
