@@ -235,3 +235,10 @@ def test_the_statistics_count_handoffs_and_outcomes_per_kind(app, client, case):
     page = text_of(client.get("/en/school/statistics"))
     assert "The 3018 (e-Enfance) — Account closed" in page
     assert "The 3018 (e-Enfance) — No outcome yet" in page
+
+
+def test_deleting_a_closed_case_deletes_its_handoffs(app, client, case):
+    hand_off(client, case)
+    client.post(url("status", case), data={"status": "closed"})
+    assert client.post(url("purge", case)).status_code == 303
+    assert handoffs(app) == []
