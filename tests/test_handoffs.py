@@ -18,13 +18,13 @@ from pont.staff.models import AuditEntry, Handoff
 
 from .reports_helpers import (
     UAI,
+    add_school,
     limiter_off_fixture,  # noqa: F401
     png,
     school_fixture,  # noqa: F401
     text_of,
 )
-from .staff_helpers import OTHER_EMAIL, log_in, new_report, url
-from .test_staff import other_school  # noqa: F401
+from .staff_helpers import OTHER_EMAIL, OTHER_UAI, log_in, new_report, url
 
 HANDOFFS = {"fr": "/transmissions", "en": "/hand-offs"}
 TODAY = datetime.date(2026, 12, 2)
@@ -60,6 +60,11 @@ def hand_off(client, code, lang="fr", **changes):
     data = {"handoff-kind": "helpline_3018", "handoff-reference": "E-2026-4471",
             "handoff-handed_on": "2026-12-01", **changes}
     return client.post(handoff_url(code, lang), data=data)
+
+
+@pytest.fixture
+def other_school(app):
+    add_school(app, uai=OTHER_UAI, name="Lycée du Parc", town="Lyon")
 
 
 @pytest.fixture

@@ -26,12 +26,6 @@ def submit(site, selector: str) -> None:
     site.keyboard.press("Enter")
 
 
-def submit(site, selector: str) -> None:
-    """Press Enter on a form's button (the page has too many stops to Tab all the way)."""
-    site.locator(selector).focus()
-    site.keyboard.press("Enter")
-
-
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_a_referent_records_a_handoff_to_the_3018_and_its_outcome(app, site, live_server,
                                                                    lang):

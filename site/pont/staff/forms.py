@@ -3,10 +3,10 @@ typed instead of a bare error (the views are exempt from the global check)."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 import datetime
 
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
