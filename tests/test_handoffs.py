@@ -218,6 +218,8 @@ def test_the_case_page_says_how_to_reach_each_one_from_the_contacts(app, client,
     assert ("publiquement" if lang == "fr" else "publicly visible") in page
     html = client.get(url("case", case, lang)).get_data(as_text=True)
     assert f'href="{lookup(contacts, lang, "pharos", "url")}"' in html
+    assert 'id="handoff-reference" value="" autocomplete="off" maxlength="120"' in html
+    assert ("120 caractères au plus" if lang == "fr" else "at most 120 characters") in page
     assert 'name="platform" value="1"' in html and 'id="platform-evidence-2"' in html
 
 
