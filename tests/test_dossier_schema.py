@@ -15,6 +15,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from pont import clock
 from pont.schemas import dossier_schema
+from pont.staff.dossier import manifest_of
 
 from .reports_helpers import (
     limiter_off_fixture,  # noqa: F401
@@ -216,8 +217,8 @@ def test_verify_dossier_catches_a_manifest_that_lies(runner, saved, tmp_path):
     fewer.write_bytes(rezip({k: v for k, v in files.items() if k != "evidence/01.png"}))
     assert "evidence/01.png: in the manifest but missing" in verify(runner, fewer).output
     # A manifest rewritten to match changed files is consistent: the printed digest tells.
-    forged_files = {**files, "dossier.json": files["dossier.json"].replace(b"Tilleuls", b"Xxxxxxxx")}
-    from pont.staff.dossier import manifest_of
+    forged_files = {**files,
+                    "dossier.json": files["dossier.json"].replace(b"Tilleuls", b"Xxxxxxxx")}
 
     forged_files["manifest.json"] = manifest_of(
         {k: v for k, v in forged_files.items() if k != "manifest.json"})

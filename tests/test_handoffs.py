@@ -18,13 +18,13 @@ from pont.staff.models import AuditEntry, Handoff
 
 from .reports_helpers import (
     UAI,
+    add_school,
     limiter_off_fixture,  # noqa: F401
     png,
     school_fixture,  # noqa: F401
     text_of,
 )
-from .staff_helpers import OTHER_EMAIL, log_in, new_report, url
-from .test_staff import other_school  # noqa: F401
+from .staff_helpers import OTHER_EMAIL, OTHER_UAI, log_in, new_report, url
 
 HANDOFFS = {"fr": "/transmissions", "en": "/hand-offs"}
 TODAY = datetime.date(2026, 12, 2)
@@ -60,6 +60,11 @@ def hand_off(client, code, lang="fr", **changes):
     data = {"handoff-kind": "helpline_3018", "handoff-reference": "E-2026-4471",
             "handoff-handed_on": "2026-12-01", **changes}
     return client.post(handoff_url(code, lang), data=data)
+
+
+@pytest.fixture
+def other_school(app):
+    add_school(app, uai=OTHER_UAI, name="Lycée du Parc", town="Lyon")
 
 
 @pytest.fixture
@@ -196,3 +201,51 @@ def test_logged_out_the_handoff_form_asks_to_log_in(client, case):
     client.post(url("logout"))
     assert hand_off(client, case).status_code == 401
     assert client.get(handoff_url(case)).status_code == 405
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_case_page_says_how_to_reach_each_one_from_the_contacts(app, client, case, lang,
+                                                                    library):
+    from pont.content.contacts import lookup
+
+    page = text_of(client.get(url("case", case, lang)))
+    contacts = library.contacts
+    for name, key in (("helpline", "number"), ("helpline", "hours"), ("helpline", "chat_url"),
+                      ("pharos", "name"), ("child_line", "number"), ("child_line", "hours"),
+                      ("police", "number"), ("emergency", "number")):
+        assert " ".join(lookup(contacts, lang, name, key).split()) in page, (name, key)
+    assert ("article 40" in page and "DSA" in page and "CRIP" in page)
+    assert ("publiquement" if lang == "fr" else "publicly visible") in page
+    html = client.get(url("case", case, lang)).get_data(as_text=True)
+    assert f'href="{lookup(contacts, lang, "pharos", "url")}"' in html
+    assert 'id="handoff-reference" value="" autocomplete="off" maxlength="120"' in html
+    assert ("120 caractères au plus" if lang == "fr" else "at most 120 characters") in page
+    assert 'name="platform" value="1"' in html and 'id="platform-evidence-2"' in html
+
+
+def test_the_statistics_count_handoffs_and_outcomes_per_kind(app, client, case):
+    second = new_report(client)
+    hand_off(client, case)
+    hand_off(client, case, **{"handoff-kind": "platform", "handoff-platform": "snapchat"})
+    hand_off(client, second)
+    first = handoffs(app)[0]
+    client.post(handoff_url(case, number=first.id),
+                data={f"handoff{first.id}-outcome": "account_closed",
+                      f"handoff{first.id}-outcome_on": "2026-12-02"})
+    table = client.get("/fr/etablissement/statistiques.csv").get_data(as_text=True)
+    lines = set(table.splitlines())
+    assert f"{UAI},handoff,helpline_3018,2" in lines and f"{UAI},handoff,platform,1" in lines
+    assert f"{UAI},handoff_outcome,helpline_3018:account_closed,1" in lines
+    assert f"{UAI},handoff_outcome,helpline_3018:pending,1" in lines
+    assert f"{UAI},handoff_outcome,platform:pending,1" in lines
+    assert "E-2026-4471" not in table
+    page = text_of(client.get("/en/school/statistics"))
+    assert "The 3018 (e-Enfance) — Account closed" in page
+    assert "The 3018 (e-Enfance) — No outcome yet" in page
+
+
+def test_deleting_a_closed_case_deletes_its_handoffs(app, client, case):
+    hand_off(client, case)
+    client.post(url("status", case), data={"status": "closed"})
+    assert client.post(url("purge", case)).status_code == 303
+    assert handoffs(app) == []

@@ -13,7 +13,8 @@ from ..staff.models import CaseStep, Handoff, StaffNote
 AT = datetime.datetime(2026, 11, 16, 17, 42)
 ANSWERS = {
     "role": "witness", "kinds": ["insults", "images"], "other_kind": "",
-    "places": ["snapchat", "instagram"], "place_detail": "groupe « 4eB les vrais », compte @exemple_4eb",
+    "places": ["snapchat", "instagram"],
+    "place_detail": "groupe « 4eB les vrais », compte @exemple_4eb",
     "in_school": "yes", "since": "weeks", "how_often": "daily",
     "description": "Depuis trois semaines, un groupe de la classe se moque d'un élève tous les "
                    "soirs et a partagé une photo de lui sans son accord.",

@@ -3,10 +3,10 @@ typed instead of a bare error (the views are exempt from the global check)."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 import datetime
 
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -100,9 +100,11 @@ class HandoffForm(FlaskForm):
 
     def __init__(self, *args, screenshots: int = 0, **kwargs) -> None:
         super().__init__(*args, prefix="handoff", **kwargs)
+        self.handed_on.flags.required = True
         self.platform.choices = [("", _l("Choose…")), *handoffs.platforms().items()]
-        self.evidence.choices = [(number, _l("Screenshot %(number)s", number=number))
-                                 for number in range(1, screenshots + 1)]
+        self.evidence.choices = options(
+            (number, _l("Screenshot %(number)s", number=number))
+            for number in range(1, screenshots + 1))
 
     def change(self) -> Change:
         return Change(handoff=handoffs.NewHandoff(
@@ -115,6 +117,10 @@ class OutcomeForm(FlaskForm):
     outcome = RadioField(_l("What came of it"), choices=options(handoffs.OUTCOMES.items()),
                          validate_choice=False)
     outcome_on = DayField(_l("Date of the outcome"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.outcome_on.flags.required = True
 
     def change(self, number: int) -> Change:
         return Change(outcome=handoffs.NewOutcome(

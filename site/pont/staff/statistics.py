@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -29,7 +30,8 @@ from ..reports.crypto import vault
 from ..reports.forms import PLACES
 from ..reports.models import CLOSED, STATUSES, Report, School
 from .cases import schools_of
-from .models import AuditEntry, Referent
+from .handoffs import KINDS, OUTCOMES
+from .models import AuditEntry, Handoff, Referent
 from .protocol import STATUS_LABELS
 
 # Who reported, in the four groups schools declare (a staff member reporting for a pupil or
@@ -39,6 +41,13 @@ REPORTERS = {"target": "pupil", "witness": "witness", "parent": "parent", "staff
 REPORTER_LABELS = {"pupil": _l("The targeted pupil"), "witness": _l("A pupil who saw it"),
                    "parent": _l("A parent"), "staff": _l("A staff member")}
 DANGER_LABELS = {"yes": _l("Yes"), "unsure": _l("Not sure"), "no": _l("No")}
+# A hand-off's outcome counts under "kind:outcome"; "pending" while none is recorded.
+PENDING = "pending"
+OUTCOME_LABELS = {
+    f"{kind}:{outcome}": LazyString(lambda k=kind_label, o=outcome_label: f"{k} — {o}")
+    for kind, kind_label in KINDS.items()
+    for outcome, outcome_label in {**OUTCOMES, PENDING: _l("No outcome yet")}.items()
+}
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,9 @@ class Facts:
     danger: str
     to_first_reading: datetime.timedelta | None
     to_closing: datetime.timedelta | None
+    # One entry per hand-off of the report: its kind, and "kind:outcome".
+    handoffs: tuple[str, ...] = ()
+    outcomes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,6 +85,10 @@ COUNTS = (
     Count("status", _l("Status"), lambda facts: [facts.status], STATUS_LABELS),
     Count("danger", _l("Someone said to be in danger now"), lambda facts: [facts.danger],
           DANGER_LABELS),
+    Count("handoff", _l("Hand-offs, per kind (a report may have several)"),
+          lambda facts: facts.handoffs, KINDS),
+    Count("handoff_outcome", _l("Outcomes of the hand-offs, per kind"),
+          lambda facts: facts.outcomes, OUTCOME_LABELS),
 )
 
 
@@ -115,6 +131,12 @@ def facts_of(db: Session, school_ids: list[int]) -> list[Facts]:
         .where(AuditEntry.school_id.in_(school_ids), AuditEntry.action == "case_view",
                AuditEntry.report_id.is_not(None))
         .group_by(AuditEntry.report_id)).all())
+    handed: dict[int, list[tuple[str, str]]] = {}
+    for report_id, kind, outcome in db.execute(
+            select(Handoff.report_id, Handoff.kind, Handoff.outcome)
+            .join(Report, Report.id == Handoff.report_id)
+            .where(Report.school_id.in_(school_ids)).order_by(Handoff.id)):
+        handed.setdefault(report_id, []).append((kind, outcome or PENDING))
     keys = vault()
     rows = []
     for report in db.scalars(select(Report).where(Report.school_id.in_(school_ids))
@@ -131,7 +153,9 @@ def facts_of(db: Session, school_ids: list[int]) -> list[Facts]:
             danger=report.danger,
             to_first_reading=first - report.created_at if first else None,
             to_closing=(report.status_changed_at - report.created_at
-                        if report.status == CLOSED else None)))
+                        if report.status == CLOSED else None),
+            handoffs=tuple(kind for kind, _outcome in handed.get(report.id, ())),
+            outcomes=tuple(f"{kind}:{outcome}" for kind, outcome in handed.get(report.id, ()))))
     return rows
 
 

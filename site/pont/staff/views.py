@@ -318,6 +318,7 @@ def render_case(referent: Referent, report: Report, status: int = 200, **given):
         purge_after=retention.purge_after(report), form=case_form,
         handoffs=shown, handoff_form=handoff_form, outcome_forms=outcome_forms,
         handoff_kinds=handoffs.KINDS, outcomes=handoffs.OUTCOMES,
+        reference_max=handoffs.REFERENCE_MAX,
         platforms=handoffs.platforms(), **labels())
     db.commit()
     return page, status
