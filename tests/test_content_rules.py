@@ -281,3 +281,69 @@ def test_contact_words_can_carry_a_check_date(tree):
         "tous les jours (vérifié en octobre 2026)"
     assert [(f.line, f.checked) for f in report.dated if f.path.endswith("contacts.toml")] == [
         (5, datetime.date(2026, 10, 1)), (1, datetime.date(2026, 11, 1))]  # oldest first
+
+
+# --- Lesson plans a teacher can run as written ------------------------------------------------
+
+LESSON_FILES = ("fr/lessons/sample.md", "en/lessons/sample.md")
+
+
+def lesson_messages(tree: Path) -> list[str]:
+    return [m for m in messages(tree) if "/lessons/" in m]
+
+
+def test_the_sample_plan_passes(tree):
+    assert lesson_messages(tree) == []
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("| 15 min | Le quiz |", "| 10 min | Le quiz |", "timings add up to 50 minutes, not the plan's 55"),
+    ("| 15 min | Le quiz |", "| 15 min | Le quiz |\n| 5 min | Bilan |", "add up to 60 minutes"),
+    ("| 15 min | Le quiz |", "| quinze | Le quiz |", "each row of the outline table starts with"),
+    ("duration = 55", "duration = 50", "a lesson plan lasts 55 minutes, not 50"),
+    ("## Document 1 : les cartes {.handout}", "## Document 1 : les cartes", "no handout"),
+    ("Suivez le [script](module:teachers/accueillir-une-confidence).", "Suivez le script.",
+     "ends (before its handouts) with what to do if a pupil discloses"),
+    ("## Document 1 :", "## Bilan\n\nTexte.\n\n## Document 1 :",
+     "ends (before its handouts) with what to do if a pupil discloses"),
+    ("## Adapter la séance", "## Pour aller plus loin", "no '## Adapter la séance' section"),
+    ("- **Pour les plus âgés (6e à 3e)** : plus de cartes.", "- Plus de cartes.",
+     "needs an item '- **Pour les plus âgés (classes)**'"),
+    ("Pour les plus jeunes (6e)", "Pour les plus jeunes (seconde)",
+     "should name a class of college, the module's youngest level"),
+    ('"Le Quiz à imprimer / Quiz to print."', '"Des feutres."', "name the quiz to print"),
+])
+def test_a_plan_that_cannot_be_run_as_written_is_an_error(tree, old, new, expected):
+    edit(tree / LESSON_FILES[0], old, new)
+    found = lesson_messages(tree)
+    assert any("fr/lessons/sample.md:" in m and expected in m for m in found), found
+
+
+def test_the_outline_error_names_the_table_line(tree):
+    edit(tree / LESSON_FILES[0], "| 15 min | Le quiz |", "| 20 min | Le quiz |")
+    text = (tree / LESSON_FILES[0]).read_text(encoding="utf-8").splitlines()
+    table = next(n for n, line in enumerate(text, 1) if line.startswith("|"))
+    assert any(f"sample.md:{table}: the outline's timings add up to 60" in m
+               for m in lesson_messages(tree))
+
+
+def test_adapting_follows_the_module_levels(tree):
+    """A plan for a lycée-only module adapts for seconde and terminale, not for 6e."""
+    for lang in ("fr", "en"):
+        edit(tree / lang / "pupils/sample.md", 'levels = ["college"]', 'levels = ["lycee"]')
+    found = lesson_messages(tree)
+    assert any("'Pour les plus jeunes (6e)' should name a class of lycee" in m for m in found)
+    assert any("'For the oldest (6e to 3e)' should name a class of lycee" in m for m in found)
+
+
+def test_every_real_plan_fills_55_minutes_in_its_outline():
+    from pont.config import Defaults
+    from pont.content.checker import LESSON_MINUTES, timings
+    from pont.content.frontmatter import split
+
+    library, errors = load(Path(Defaults.CONTENT_DIR))
+    assert not errors and len(library.lessons) >= 26
+    for plan in library.lessons.values():
+        _, body, _ = split(Path(plan.path).read_text(encoding="utf-8"), plan.path)
+        steps = timings(body)
+        assert steps and min(steps) > 0 and sum(steps) == LESSON_MINUTES, plan.path
