@@ -258,6 +258,15 @@ KNOWN_SYLLABLES = {
     "poésie": 3, "naïf": 2, "réunion": 3, "créer": 2, "théâtre": 3, "famille": 3,
     "aujourd'hui": 3, "guérir": 2, "réseau": 2, "enfant": 2, "camarade": 4, "l'école": 3,
     "géant": 2, "moqueries": 3, "harceler": 3, "numérique": 4, "Noël": 2,
+    # Words of the modules, counted as a French school writes them.
+    "pouvoir": 2, "confiance": 3, "message": 3, "victime": 3, "soutien": 2, "adulte": 3,
+    "parents": 2, "écran": 2, "réseaux": 2, "preuve": 2, "signaler": 3, "capture": 3,
+    "vidéo": 3, "coïncidence": 5, "maïs": 2, "égoïste": 4, "quotidien": 3, "guitare": 3,
+    "anonyme": 4, "yeux": 1, "photo": 2, "jeux": 1, "chacun": 2, "ensemble": 3,
+    "harcelée": 3, "créée": 2, "réagir": 3, "océan": 3, "poète": 3, "beaucoup": 2, "lieu": 1,
+    "nuit": 1, "qui": 1, "question": 2, "quelqu'un": 3, "aïeul": 2,
+    # A y between two vowels splits them.
+    "moyen": 2, "crayon": 2, "voyage": 3, "payer": 2, "essayer": 3, "joyeux": 2,
 }
 
 
@@ -347,3 +356,16 @@ def test_every_real_plan_fills_55_minutes_in_its_outline():
         _, body, _ = split(Path(plan.path).read_text(encoding="utf-8"), plan.path)
         steps = timings(body)
         assert steps and min(steps) > 0 and sum(steps) == LESSON_MINUTES, plan.path
+
+
+def test_answer_position_limits_are_inclusive():
+    """At the limit passes, one question over fails: 4 of 10 first, 5 of 10 longest, 13 of 20
+    true/false alike pass; 5, 6 and 14 fail, each with its own message."""
+    from pont.content.checker import Balance
+
+    assert Balance("fr", 10, 4, 5, 20, 13).failures() == []
+    failures = Balance("fr", 10, 5, 6, 20, 14).failures()
+    assert [f.split(" in ")[0] for f in failures] == [
+        "fr: the right answer is shown first", "fr: the right answer is the longest option",
+        "fr: true/false questions have the same answer"]
+    assert Balance("en", 0, 0, 0, 0, 0).failures() == [], "no questions, nothing to fail"

@@ -333,6 +333,7 @@ FLESCH = {"en": (206.835, 1.015, 84.6), "fr": (207.0, 1.015, 73.6)}
 FRENCH_VOWELS = "aeiouyàâäéèêëîïôöùûüÿœæ"
 # A vowel that starts a syllable of its own after another vowel (naïf, aéroport, théâtre).
 HIATUS = "éèêëïüÿ"
+VOWEL_CHARS = frozenset(FRENCH_VOWELS)
 
 
 def french_syllables(word: str) -> int:
@@ -340,7 +341,7 @@ def french_syllables(word: str) -> int:
 
     Each group of vowels is one syllable; a diaeresis or an accented é after a vowel opens a
     new one (na-ïf, a-é-ro-port), and so does a vowel after é (ré-u-nion, cré-er) except the
-    final mute e of -ée(s). The u of gu and qu before a vowel is a consonant (quand, guérir).
+    final mute e of -ée(s), and a y between vowels (cra-yon, es-sa-yer). The u of gu and qu before a vowel is a consonant (quand, guérir).
     """
     w = word.lower().replace("'", " ").replace("’", " ")
     count = 0
@@ -352,7 +353,10 @@ def french_syllables(word: str) -> int:
                 previous = ""
                 continue
             final_mute = part[index:] in ("e", "es") and previous == "é"
-            if not previous or char in HIATUS or (previous == "é" and not final_mute):
+            # A y between vowels closes one syllable and opens the next: cra-yon, vo-ya-ge.
+            y_between = char == "y" and previous and part[index + 1:index + 2] in VOWEL_CHARS
+            if not previous or char in HIATUS or y_between \
+                    or (previous == "é" and not final_mute):
                 count += 1
             previous = char
     return max(1, count)
@@ -440,6 +444,10 @@ def check_command(root: Path, recheck_days: int) -> None:
         click.echo(f"{lang:4} {'platforms':9} {len(guides):>7} {'-':>9} {'-':>5} "
                    f"{sum(1 for g in guides if not g.sources):>6} {score:>11}"
                    f"  ({steps} dated steps)")
+    for lang in report.balance:
+        found = report.library.tracks.get(lang, [])
+        click.echo(f"{lang:4} {'tracks':9} " + (", ".join(
+            f"{t.level} {len(t.modules)} modules" for t in found) or "none"))
     click.echo("(readability: Flesch reading ease, higher is easier; French uses "
                "the Kandel-Moles variant)")
     click.echo("\nQuiz answers (single-choice and scenario questions; true/false):")
