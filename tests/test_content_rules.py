@@ -135,8 +135,23 @@ def test_a_module_for_cycle3_states_no_penalty(tree, text):
     assert messages(tree) == []
 
 
+def test_a_module_for_cycle3_uses_short_sentences(tree):
+    for lang in ("fr", "en"):
+        edit(tree / lang / "pupils/sample.md", 'levels = ["college"]', 'levels = ["cycle3"]')
+        edit(tree / lang / "pupils/sample.md", "duration = 10", "duration = 12")
+    long = ("Quand quelqu'un se moque de toi tous les jours dans le groupe de la classe et que "
+            "les autres rient ou ajoutent des emojis sans rien dire, tu peux garder les "
+            "captures et en parler à un adulte de confiance qui t'aidera")
+    edit(tree / "fr/pupils/sample.md", "Intro.", long + ".")
+    found = [m for m in messages(tree) if "words on average" in m]
+    assert len(found) == 1 and "fr/pupils/sample.md:5: sentences of" in found[0], found
+    edit(tree / "fr/pupils/sample.md", long + ".", long.replace(" et ", ". Et ").replace(
+        ", tu", ". Tu").replace(" qui", ". Il") + ".")
+    assert [m for m in messages(tree) if "words on average" in m] == []
+
+
 def test_duration_covers_reading_at_the_youngest_pace_and_the_quiz(tree):
-    words = " ".join(["mot"] * 330) + "."
+    words = " ".join(["Un mot court."] * 110)  # 330 words, in short sentences
     for lang in ("fr", "en"):
         edit(tree / lang / "pupils/sample.md", "Intro.", words)
         edit(tree / lang / "pupils/sample.md", "duration = 10", "duration = 3")

@@ -58,6 +58,8 @@ PENALTY = re.compile(
     re.IGNORECASE,
 )
 YOUNGEST = "cycle3"
+# Short sentences for the youngest: at most this many words a sentence, on average.
+YOUNGEST_WORDS_PER_SENTENCE = 10
 
 # Quality gates for each language's quizzes: above these shares the check fails.
 RIGHT_FIRST_MAX = 0.40
@@ -148,7 +150,8 @@ def _paragraph(lines: list[str], number: int) -> str:
 
 
 def age_errors(library: Library, files: list[SourceFile]) -> Errors:
-    """The youngest pupils read no penalties, and every duration covers reading the module."""
+    """The youngest pupils read short sentences and no penalties, and every duration covers
+    reading the module."""
     errors = Errors()
     texts = {str(f.path): f for f in files}
     for module in library.modules.values():
@@ -163,6 +166,11 @@ def age_errors(library: Library, files: list[SourceFile]) -> Errors:
                         errors.add(source.path, number, f"'{match.group(0).strip()}': a module "
                                    f"for {YOUNGEST} states no prison terms or fines (move them "
                                    "to a module for older pupils)")
+            length = words_per_sentence(module.text)
+            if length > YOUNGEST_WORDS_PER_SENTENCE:
+                errors.add(file.path, key_line(file.text, "levels"), f"sentences of {length:.1f} "
+                           f"words on average: a module for {YOUNGEST} keeps to "
+                           f"{YOUNGEST_WORDS_PER_SENTENCE} (one idea a sentence)")
         if module.duration < module.minutes_needed:
             errors.add(file.path, key_line(file.text, "duration"), _duration_message(module))
     return errors
@@ -369,6 +377,10 @@ def english_syllables(word: str) -> int:
 
 
 SYLLABLES = {"fr": french_syllables, "en": english_syllables}
+
+
+def words_per_sentence(text: str) -> float:
+    return len(WORD.findall(text)) / max(1, len(SENTENCE_END.findall(text)))
 
 
 def readability(text: str, lang: str) -> float | None:
