@@ -321,7 +321,8 @@ def test_the_sample_plan_passes(tree):
 
 
 @pytest.mark.parametrize("old, new, expected", [
-    ("| 15 min | Le quiz |", "| 10 min | Le quiz |", "timings add up to 50 minutes, not the plan's 55"),
+    ("| 15 min | Le quiz |", "| 10 min | Le quiz |",
+     "timings add up to 50 minutes, not the plan's 55"),
     ("| 15 min | Le quiz |", "| 15 min | Le quiz |\n| 5 min | Bilan |", "add up to 60 minutes"),
     ("| 15 min | Le quiz |", "| quinze | Le quiz |", "each row of the outline table starts with"),
     ("duration = 55", "duration = 50", "a lesson plan lasts 55 minutes, not 50"),

@@ -1,4 +1,4 @@
-"""Age tracks (content/tracks.toml): loaded with the content, checked, shown on the pupils' index."""
+"""Age tracks (content/tracks.toml): loaded with the content, checked, shown to pupils."""
 
 from __future__ import annotations
 

@@ -349,7 +349,8 @@ def french_syllables(word: str) -> int:
 
     Each group of vowels is one syllable; a diaeresis or an accented é after a vowel opens a
     new one (na-ïf, a-é-ro-port), and so does a vowel after é (ré-u-nion, cré-er) except the
-    final mute e of -ée(s), and a y between vowels (cra-yon, es-sa-yer). The u of gu and qu before a vowel is a consonant (quand, guérir).
+    final mute e of -ée(s), and a y between vowels (cra-yon, es-sa-yer). The u of gu and qu
+    before a vowel is a consonant (quand, guérir).
     """
     w = word.lower().replace("'", " ").replace("’", " ")
     count = 0
