@@ -57,10 +57,31 @@ LESSON = """+++
 title = "Fiche"
 duration = 55
 objectives = ["Comprendre."]
-materials = ["Le module."]
+materials = ["Le module.", "Le Quiz à imprimer / Quiz to print."]
 reviewed = 2026-11-24
 +++
-## Déroulé
+## Déroulé (55 minutes)
+
+| Temps | Étape |
+|---|---|
+| 40 min | Le module |
+| 15 min | Le quiz |
+
+## Adapter la séance
+
+- **Pour les plus jeunes (6e)** : moins de cartes.
+- **Pour les plus âgés (6e à 3e)** : plus de cartes.
+
+## Adapting the session
+
+- **For the youngest (6e)**: fewer cards.
+- **For the oldest (6e to 3e)**: more cards.
+
+## Si un élève se confie
+
+Suivez le [script](module:teachers/accueillir-une-confidence).
+
+## Document 1 : les cartes {.handout}
 
 Texte.
 """
@@ -76,4 +97,12 @@ def write_tree(root: Path) -> Path:
             MODULE.format(title=f"Sample {lang}"), encoding="utf-8")
         (root / lang / "pupils" / "sample.quiz.toml").write_text(QUIZ, encoding="utf-8")
         (root / lang / "lessons" / "sample.md").write_text(LESSON, encoding="utf-8")
+        # The disclosure script every lesson plan links to (its quiz, a multiple-choice
+        # question, leaves the answer-position figures to the pupils' quiz).
+        (root / lang / "teachers").mkdir(parents=True)
+        (root / lang / "teachers" / "accueillir-une-confidence.md").write_text(
+            MODULE.format(title=f"Script {lang}").replace('"pupils"', '"teachers"'),
+            encoding="utf-8")
+        (root / lang / "teachers" / "accueillir-une-confidence.quiz.toml").write_text(
+            QUIZ.replace('"single"', '"multiple"'), encoding="utf-8")
     return root

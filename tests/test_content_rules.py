@@ -135,8 +135,23 @@ def test_a_module_for_cycle3_states_no_penalty(tree, text):
     assert messages(tree) == []
 
 
+def test_a_module_for_cycle3_uses_short_sentences(tree):
+    for lang in ("fr", "en"):
+        edit(tree / lang / "pupils/sample.md", 'levels = ["college"]', 'levels = ["cycle3"]')
+        edit(tree / lang / "pupils/sample.md", "duration = 10", "duration = 12")
+    long = ("Quand quelqu'un se moque de toi tous les jours dans le groupe de la classe et que "
+            "les autres rient ou ajoutent des emojis sans rien dire, tu peux garder les "
+            "captures et en parler à un adulte de confiance qui t'aidera")
+    edit(tree / "fr/pupils/sample.md", "Intro.", long + ".")
+    found = [m for m in messages(tree) if "words on average" in m]
+    assert len(found) == 1 and "fr/pupils/sample.md:5: sentences of" in found[0], found
+    edit(tree / "fr/pupils/sample.md", long + ".", long.replace(" et ", ". Et ").replace(
+        ", tu", ". Tu").replace(" qui", ". Il") + ".")
+    assert [m for m in messages(tree) if "words on average" in m] == []
+
+
 def test_duration_covers_reading_at_the_youngest_pace_and_the_quiz(tree):
-    words = " ".join(["mot"] * 330) + "."
+    words = " ".join(["Un mot court."] * 110)  # 330 words, in short sentences
     for lang in ("fr", "en"):
         edit(tree / lang / "pupils/sample.md", "Intro.", words)
         edit(tree / lang / "pupils/sample.md", "duration = 10", "duration = 3")
@@ -258,6 +273,15 @@ KNOWN_SYLLABLES = {
     "poésie": 3, "naïf": 2, "réunion": 3, "créer": 2, "théâtre": 3, "famille": 3,
     "aujourd'hui": 3, "guérir": 2, "réseau": 2, "enfant": 2, "camarade": 4, "l'école": 3,
     "géant": 2, "moqueries": 3, "harceler": 3, "numérique": 4, "Noël": 2,
+    # Words of the modules, counted as a French school writes them.
+    "pouvoir": 2, "confiance": 3, "message": 3, "victime": 3, "soutien": 2, "adulte": 3,
+    "parents": 2, "écran": 2, "réseaux": 2, "preuve": 2, "signaler": 3, "capture": 3,
+    "vidéo": 3, "coïncidence": 5, "maïs": 2, "égoïste": 4, "quotidien": 3, "guitare": 3,
+    "anonyme": 4, "yeux": 1, "photo": 2, "jeux": 1, "chacun": 2, "ensemble": 3,
+    "harcelée": 3, "créée": 2, "réagir": 3, "océan": 3, "poète": 3, "beaucoup": 2, "lieu": 1,
+    "nuit": 1, "qui": 1, "question": 2, "quelqu'un": 3, "aïeul": 2,
+    # A y between two vowels splits them.
+    "moyen": 2, "crayon": 2, "voyage": 3, "payer": 2, "essayer": 3, "joyeux": 2,
 }
 
 
@@ -306,3 +330,83 @@ def test_the_command_checks_illustrations_only_when_asked_for_another_root(tree,
     assert run_check(tree).exit_code == 0
     result = run_check(tree, "--art", str(tmp_path))
     assert result.exit_code == 1 and "has no illustration" in result.output
+
+
+# --- Lesson plans a teacher can run as written ------------------------------------------------
+
+LESSON_FILES = ("fr/lessons/sample.md", "en/lessons/sample.md")
+
+
+def lesson_messages(tree: Path) -> list[str]:
+    return [m for m in messages(tree) if "/lessons/" in m]
+
+
+def test_the_sample_plan_passes(tree):
+    assert lesson_messages(tree) == []
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("| 15 min | Le quiz |", "| 10 min | Le quiz |",
+     "timings add up to 50 minutes, not the plan's 55"),
+    ("| 15 min | Le quiz |", "| 15 min | Le quiz |\n| 5 min | Bilan |", "add up to 60 minutes"),
+    ("| 15 min | Le quiz |", "| quinze | Le quiz |", "each row of the outline table starts with"),
+    ("duration = 55", "duration = 50", "a lesson plan lasts 55 minutes, not 50"),
+    ("## Document 1 : les cartes {.handout}", "## Document 1 : les cartes", "no handout"),
+    ("Suivez le [script](module:teachers/accueillir-une-confidence).", "Suivez le script.",
+     "ends (before its handouts) with what to do if a pupil discloses"),
+    ("## Document 1 :", "## Bilan\n\nTexte.\n\n## Document 1 :",
+     "ends (before its handouts) with what to do if a pupil discloses"),
+    ("## Adapter la séance", "## Pour aller plus loin", "no '## Adapter la séance' section"),
+    ("- **Pour les plus âgés (6e à 3e)** : plus de cartes.", "- Plus de cartes.",
+     "needs an item '- **Pour les plus âgés (classes)**'"),
+    ("Pour les plus jeunes (6e)", "Pour les plus jeunes (seconde)",
+     "should name a class of college, the module's youngest level"),
+    ('"Le Quiz à imprimer / Quiz to print."', '"Des feutres."', "name the quiz to print"),
+])
+def test_a_plan_that_cannot_be_run_as_written_is_an_error(tree, old, new, expected):
+    edit(tree / LESSON_FILES[0], old, new)
+    found = lesson_messages(tree)
+    assert any("fr/lessons/sample.md:" in m and expected in m for m in found), found
+
+
+def test_the_outline_error_names_the_table_line(tree):
+    edit(tree / LESSON_FILES[0], "| 15 min | Le quiz |", "| 20 min | Le quiz |")
+    text = (tree / LESSON_FILES[0]).read_text(encoding="utf-8").splitlines()
+    table = next(n for n, line in enumerate(text, 1) if line.startswith("|"))
+    assert any(f"sample.md:{table}: the outline's timings add up to 60" in m
+               for m in lesson_messages(tree))
+
+
+def test_adapting_follows_the_module_levels(tree):
+    """A plan for a lycée-only module adapts for seconde and terminale, not for 6e."""
+    for lang in ("fr", "en"):
+        edit(tree / lang / "pupils/sample.md", 'levels = ["college"]', 'levels = ["lycee"]')
+    found = lesson_messages(tree)
+    assert any("'Pour les plus jeunes (6e)' should name a class of lycee" in m for m in found)
+    assert any("'For the oldest (6e to 3e)' should name a class of lycee" in m for m in found)
+
+
+def test_every_real_plan_fills_55_minutes_in_its_outline():
+    from pont.config import Defaults
+    from pont.content.checker import LESSON_MINUTES, timings
+    from pont.content.frontmatter import split
+
+    library, errors = load(Path(Defaults.CONTENT_DIR))
+    assert not errors and len(library.lessons) >= 26
+    for plan in library.lessons.values():
+        _, body, _ = split(Path(plan.path).read_text(encoding="utf-8"), plan.path)
+        steps = timings(body)
+        assert steps and min(steps) > 0 and sum(steps) == LESSON_MINUTES, plan.path
+
+
+def test_answer_position_limits_are_inclusive():
+    """At the limit passes, one question over fails: 4 of 10 first, 5 of 10 longest, 13 of 20
+    true/false alike pass; 5, 6 and 14 fail, each with its own message."""
+    from pont.content.checker import Balance
+
+    assert Balance("fr", 10, 4, 5, 20, 13).failures() == []
+    failures = Balance("fr", 10, 5, 6, 20, 14).failures()
+    assert [f.split(" in ")[0] for f in failures] == [
+        "fr: the right answer is shown first", "fr: the right answer is the longest option",
+        "fr: true/false questions have the same answer"]
+    assert Balance("en", 0, 0, 0, 0, 0).failures() == [], "no questions, nothing to fail"

@@ -204,3 +204,26 @@ def test_behind_a_proxy_the_client_address_is_the_forwarded_one(app_config):
     seen = proxied.test_client().get("/_ip", headers={"X-Forwarded-For": "203.0.113.9"},
                                      environ_base={"REMOTE_ADDR": "127.0.0.1"})
     assert seen.get_data(as_text=True) == "203.0.113.9"
+
+
+@pytest.mark.parametrize("lang, plans", [("fr", "/fr/enseignants/fiches"),
+                                         ("en", "/en/teachers/lesson-plans")])
+def test_every_plan_links_its_quiz_to_print_with_the_answer_key_last(client, library, lang,
+                                                                     plans):
+    slugs = sorted(slug for (lg, slug) in library.lessons if lg == lang)
+    for slug in slugs:
+        plan = client.get(f"{plans}/{slug}").get_data(as_text=True)
+        assert f'href="{plans}/{slug}/quiz"' in plan, slug
+    module = library.module(lang, "pupils", slugs[0])
+    page = client.get(f"{plans}/{slugs[0]}/quiz")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    questions, key = map(html.unescape, text.split('class="answer-key"'))
+    for question in module.quiz.questions:
+        assert question.prompt in questions and question.prompt in key
+        shown = [questions.index(o.text, questions.index(question.prompt))
+                 for o in question.options if o.text]
+        assert shown == sorted(shown), "options in the order every page shows"
+        for option in question.options:
+            assert (option.feedback in key) == option.correct
+    assert client.get(f"{plans}/nope/quiz").status_code == 404

@@ -1,4 +1,4 @@
-"""Age tracks (content/tracks.toml): loaded with the content, checked, shown on the pupils' index."""
+"""Age tracks (content/tracks.toml): loaded with the content, checked, shown to pupils."""
 
 from __future__ import annotations
 
@@ -123,3 +123,13 @@ def test_the_pupils_index_lists_the_tracks_in_order(client, library, url, lang):
 
 def test_other_audiences_have_no_tracks(client):
     assert 'class="track"' not in client.get("/fr/enseignants/").get_data(as_text=True)
+
+
+def test_the_check_command_gives_each_track_its_number_of_modules():
+    from click.testing import CliRunner
+
+    from pont.content.checker import content_cli
+
+    result = CliRunner().invoke(content_cli, ["check", "--root", str(REAL)])
+    assert "fr   tracks    cycle3 6 modules, college 12 modules, lycee 12 modules" in result.output
+    assert "en   tracks    cycle3 6 modules" in result.output

@@ -1,5 +1,5 @@
 """Printed pages: lesson plans fit on one or two A4 sheets (their handouts on pages of their own),
-without the site's navigation."""
+their quiz to print keeps its answer key on pages of its own, without the site's navigation."""
 
 from __future__ import annotations
 
@@ -32,6 +32,26 @@ def test_every_lesson_plan_prints_on_at_most_two_a4_pages(page, live_server, lib
         if whole < plan + handouts:
             too_long.append(f"{lang}/lessons/{slug}.md: {handouts} handouts share pages")
     assert too_long == [], "\n".join(too_long)
+
+
+def test_every_printable_quiz_puts_its_answer_key_on_pages_of_its_own(page, live_server,
+                                                                      library):
+    """The pupils' sheets never show the answers: the key starts on a new page."""
+    wrong = []
+    for lang, slug in sorted(library.lessons):
+        page.goto(live_server + LESSON_PATHS[lang].format(slug) + "/quiz")
+        assert page.locator(".answer-key li").count() >= 5
+        whole = page_count(page.pdf(format="A4"))
+        key = page.evaluate("() => document.querySelector('.answer-key').outerHTML")
+        page.evaluate("() => document.querySelector('.answer-key').remove()")
+        questions = page_count(page.pdf(format="A4"))
+        page.evaluate("""key => { const main = document.querySelector('.quiz-print');
+            main.replaceChildren(); main.insertAdjacentHTML('beforeend', key); }""", key)
+        answers = page_count(page.pdf(format="A4"))
+        if whole != questions + answers:
+            wrong.append(f"{lang}/{slug}: {whole} pages, not {questions} of questions and "
+                         f"{answers} of answers")
+    assert wrong == [], "\n".join(wrong)
 
 
 def test_print_shows_the_content_not_the_navigation(page, live_server, library):

@@ -136,6 +136,16 @@ def test_every_page_is_reachable_and_complete(pages):
         assert page.html.lstrip().startswith("<!doctype html>"), page.url
 
 
+def test_the_crawl_covers_the_tracks_and_every_quiz_to_print(pages, library):
+    """So the gates below (axe, 320 px, print, HTML) run on them too."""
+    urls = {page.url for page in pages}
+    for lang, plans in (("fr", "/fr/enseignants/fiches"), ("en", "/en/teachers/lesson-plans")):
+        for slug in (s for (lg, s) in library.lessons if lg == lang):
+            assert f"{plans}/{slug}/quiz" in urls
+    tracks = [page for page in pages if page.url in ("/fr/eleves/", "/en/pupils/")]
+    assert len(tracks) == 2 and all(p.html.count('class="track"') == 3 for p in tracks)
+
+
 def test_axe_no_request_to_other_hosts_and_weight(part, shared_page, live_server, crawled):
     # A first visit, but a referent's: staff pages need their login.
     staff_login = browser_cookies(live_server, [c for c in crawled[1] if c["name"] == "session"])

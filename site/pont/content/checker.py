@@ -26,9 +26,9 @@ from ..config import Defaults
 from ..i18n import AUDIENCES, LANGUAGES
 from . import dated, tracks
 from .contacts import PLACEHOLDER
-from .frontmatter import ContentError, key_line, shown_path
+from .frontmatter import ContentError, key_line, line_of, shown_path, split
 from .library import Errors, SourceFile, load
-from .model import Library, Module
+from .model import LEVELS, Library, Module
 
 PLACEHOLDER_TEXT = re.compile(r"\b(lorem ipsum|lorem|TODO|TBD|FIXME|XXX)\b", re.IGNORECASE)
 # Numbers and hours belong in contacts.toml; these patterns catch them written out by hand.
@@ -61,6 +61,8 @@ PENALTY = re.compile(
     re.IGNORECASE,
 )
 YOUNGEST = "cycle3"
+# Short sentences for the youngest: at most this many words a sentence, on average.
+YOUNGEST_WORDS_PER_SENTENCE = 10
 
 # Quality gates for each language's quizzes: above these shares the check fails.
 RIGHT_FIRST_MAX = 0.40
@@ -151,7 +153,8 @@ def _paragraph(lines: list[str], number: int) -> str:
 
 
 def age_errors(library: Library, files: list[SourceFile]) -> Errors:
-    """The youngest pupils read no penalties, and every duration covers reading the module."""
+    """The youngest pupils read short sentences and no penalties, and every duration covers
+    reading the module."""
     errors = Errors()
     texts = {str(f.path): f for f in files}
     for module in library.modules.values():
@@ -166,8 +169,127 @@ def age_errors(library: Library, files: list[SourceFile]) -> Errors:
                         errors.add(source.path, number, f"'{match.group(0).strip()}': a module "
                                    f"for {YOUNGEST} states no prison terms or fines (move them "
                                    "to a module for older pupils)")
+            length = words_per_sentence(module.text)
+            if length > YOUNGEST_WORDS_PER_SENTENCE:
+                errors.add(file.path, key_line(file.text, "levels"), f"sentences of {length:.1f} "
+                           f"words on average: a module for {YOUNGEST} keeps to "
+                           f"{YOUNGEST_WORDS_PER_SENTENCE} (one idea a sentence)")
         if module.duration < module.minutes_needed:
             errors.add(file.path, key_line(file.text, "duration"), _duration_message(module))
+    return errors
+
+
+# --- Lesson plans a teacher can run as written -----------------------------------------------
+
+LESSON_MINUTES = 55
+TABLE_ROW = re.compile(r"^\|(.*)\|\s*$")
+TIMING = re.compile(r"^\s*(\d+)\s*min\s*$")
+HEADING = re.compile(r"^## (.+?)\s*$", re.MULTILINE)
+HANDOUT = "{.handout}"
+DISCLOSURE_LINK = "(module:teachers/accueillir-une-confidence)"
+# The section on adapting a plan, and how its items for the youngest and oldest pupils start.
+ADAPT = {
+    "fr": ("Adapter la séance", "Pour les plus jeunes", "Pour les plus âgés"),
+    "en": ("Adapting the session", "For the youngest", "For the oldest"),
+}
+# How a plan's materials name the printable quiz (a page made from the module's quiz file).
+PRINTED_QUIZ = {"fr": "Quiz à imprimer", "en": "Quiz to print"}
+# The classes of each level, as plans name them: "Pour les plus jeunes (CM1, CM2, 6e)".
+CLASSES = {
+    "cycle3": ("CM1", "CM2", "6e"),
+    "college": ("6e", "5e", "4e", "3e"),
+    "lycee": ("seconde", "première", "terminale", "lycée"),
+}
+
+
+def timings(body: str) -> list[int] | None:
+    """The minutes of each row of a plan's first table (its outline), None without a table."""
+    rows = []
+    for line in body.splitlines():
+        if match := TABLE_ROW.match(line.strip()):
+            rows.append(match.group(1).split("|")[0].strip())
+        elif rows:
+            break
+    if not rows:
+        return None
+    steps = [cell for cell in rows[1:] if not re.fullmatch(r":?-+:?", cell)]
+    return [int(m.group(1)) if (m := TIMING.match(cell)) else -1 for cell in steps]
+
+
+def _sections(body: str) -> list[tuple[str, str]]:
+    """Each `## ` section of a body: (title, text)."""
+    heads = list(HEADING.finditer(body))
+    return [(h.group(1), body[h.end():(heads[i + 1].start() if i + 1 < len(heads) else None)])
+            for i, h in enumerate(heads)]
+
+
+def lesson_errors(library: Library, files: list[SourceFile]) -> Errors:
+    """A plan fills its 55 minutes in its outline table, has its materials as handouts, says
+    how to adapt it to the youngest and oldest levels of its module, and ends (before the
+    handouts) with what to do when a pupil discloses, linking the disclosure script."""
+    errors = Errors()
+    texts = {str(f.path): f for f in files}
+    for (lang, slug), plan in sorted(library.lessons.items()):
+        file = texts.get(plan.path)
+        module = library.module(lang, "pupils", slug)
+        if file is None or module is None:
+            continue
+        _, body, first = split(file.text, file.path)
+        path = file.path
+
+        def line(pattern: str) -> int:
+            return line_of(body, pattern, first, first)
+
+        if plan.duration != LESSON_MINUTES:
+            errors.add(path, key_line(file.text, "duration"),
+                       f"a lesson plan lasts {LESSON_MINUTES} minutes, not {plan.duration}")
+        steps = timings(body)
+        if steps is None:
+            errors.add(path, first, "no outline: a plan starts with a table of its steps, "
+                       "the first column their minutes ('10 min')")
+        elif -1 in steps:
+            errors.add(path, line(r"^\|"), "each row of the outline table starts with its "
+                       "minutes ('10 min')")
+        elif sum(steps) != plan.duration:
+            errors.add(path, line(r"^\|"), f"the outline's timings add up to {sum(steps)} "
+                       f"minutes, not the plan's {plan.duration}")
+        sections = _sections(body)
+        handouts = [title for title, _ in sections if title.endswith(HANDOUT)]
+        if not handouts:
+            errors.add(path, first, "no handout: the materials to print (cards, a conversation, "
+                       f"the pupils' written trace) go under '## … {HANDOUT}' headings")
+        plan_sections = [(t, text) for t, text in sections if not t.endswith(HANDOUT)]
+        if not plan_sections or DISCLOSURE_LINK not in plan_sections[-1][1]:
+            errors.add(path, line(r"^## .*\{\.handout\}") if handouts else first,
+                       "the plan ends (before its handouts) with what to do if a pupil "
+                       f"discloses, linking the script: [...]{DISCLOSURE_LINK}")
+        if lang in PRINTED_QUIZ and not any(PRINTED_QUIZ[lang] in m for m in plan.materials):
+            errors.add(path, key_line(file.text, "materials"), "the materials name the quiz to "
+                       f"print for a class without screens (« {PRINTED_QUIZ[lang]} », a page "
+                       "of the plan made from the module's quiz, with its answer key)")
+        if lang in ADAPT:
+            errors.extend(_adapt_errors(path, body, first, sections, module.levels, ADAPT[lang]))
+    return errors
+
+
+def _adapt_errors(path, body: str, first: int, sections, levels, words) -> Errors:
+    errors = Errors()
+    title, youngest, oldest = words
+    text = next((t for name, t in sections if name == title), None)
+    if text is None:
+        errors.add(path, first, f"no '## {title}' section: say how to adapt the plan for the "
+                   "youngest and the oldest pupils it serves")
+        return errors
+    at = line_of(body, rf"^## {re.escape(title)}", first, first)
+    ordered = sorted(levels, key=LEVELS.index)
+    for start, level in ((youngest, ordered[0]), (oldest, ordered[-1])):
+        item = re.search(rf"^- \*\*{re.escape(start)}\s*\(([^)]*)\)", text, re.MULTILINE)
+        if item is None:
+            errors.add(path, at, f"'{title}' needs an item '- **{start} (classes)**'")
+        elif not any(name in item.group(1) for name in CLASSES[level]):
+            errors.add(path, at, f"'{start} ({item.group(1)})' should name a class of {level}, "
+                       f"the module's {'youngest' if start == youngest else 'oldest'} level "
+                       f"({', '.join(CLASSES[level])})")
     return errors
 
 
@@ -242,6 +364,7 @@ FLESCH = {"en": (206.835, 1.015, 84.6), "fr": (207.0, 1.015, 73.6)}
 FRENCH_VOWELS = "aeiouyàâäéèêëîïôöùûüÿœæ"
 # A vowel that starts a syllable of its own after another vowel (naïf, aéroport, théâtre).
 HIATUS = "éèêëïüÿ"
+VOWEL_CHARS = frozenset(FRENCH_VOWELS)
 
 
 def french_syllables(word: str) -> int:
@@ -249,7 +372,8 @@ def french_syllables(word: str) -> int:
 
     Each group of vowels is one syllable; a diaeresis or an accented é after a vowel opens a
     new one (na-ïf, a-é-ro-port), and so does a vowel after é (ré-u-nion, cré-er) except the
-    final mute e of -ée(s). The u of gu and qu before a vowel is a consonant (quand, guérir).
+    final mute e of -ée(s), and a y between vowels (cra-yon, es-sa-yer). The u of gu and qu
+    before a vowel is a consonant (quand, guérir).
     """
     w = word.lower().replace("'", " ").replace("’", " ")
     count = 0
@@ -261,7 +385,10 @@ def french_syllables(word: str) -> int:
                 previous = ""
                 continue
             final_mute = part[index:] in ("e", "es") and previous == "é"
-            if not previous or char in HIATUS or (previous == "é" and not final_mute):
+            # A y between vowels closes one syllable and opens the next: cra-yon, vo-ya-ge.
+            y_between = char == "y" and previous and part[index + 1:index + 2] in VOWEL_CHARS
+            if not previous or char in HIATUS or y_between \
+                    or (previous == "é" and not final_mute):
                 count += 1
             previous = char
     return max(1, count)
@@ -274,6 +401,10 @@ def english_syllables(word: str) -> int:
 
 
 SYLLABLES = {"fr": french_syllables, "en": english_syllables}
+
+
+def words_per_sentence(text: str) -> float:
+    return len(WORD.findall(text)) / max(1, len(SENTENCE_END.findall(text)))
 
 
 def readability(text: str, lang: str) -> float | None:
@@ -296,6 +427,7 @@ def check(root: Path, languages=LANGUAGES, art: Path | None = None) -> Report:
     errors.extend(policy_errors(loaded.files))
     errors.extend(age_errors(library, loaded.files))
     errors.extend(quiz_errors(library))
+    errors.extend(lesson_errors(library, loaded.files))
     if (root / tracks.FILE).exists():
         errors.extend(tracks.errors(library, root))
     if art is not None:
@@ -357,6 +489,10 @@ def check_command(root: Path, recheck_days: int, art: Path | None) -> None:
         click.echo(f"{lang:4} {'platforms':9} {len(guides):>7} {'-':>9} {'-':>5} "
                    f"{sum(1 for g in guides if not g.sources):>6} {score:>11}"
                    f"  ({steps} dated steps)")
+    for lang in report.balance:
+        found = report.library.tracks.get(lang, [])
+        click.echo(f"{lang:4} {'tracks':9} " + (", ".join(
+            f"{t.level} {len(t.modules)} modules" for t in found) or "none"))
     click.echo("(readability: Flesch reading ease, higher is easier; French uses "
                "the Kandel-Moles variant)")
     click.echo("\nQuiz answers (single-choice and scenario questions; true/false):")

@@ -2,9 +2,10 @@
 
 A track names its level (cycle3, college, lycee), its title and one line about the level in
 each language, and the ordered slugs of its modules. A slug must be a pupil module in every
-language whose `levels` include the track's level: so the checker's rules for that level (no
-penalties for cycle3, a duration at that level's reading pace) hold for every module of the
-track. How many modules a track needs is a quality rule of the checker (`MIN_MODULES`).
+language whose `levels` include the track's level: so the checker's rules for that level
+(short sentences and no penalties for cycle3, a duration at that level's reading pace) hold
+for every module of the track. How many modules a track needs is a quality rule of the
+checker (`MIN_MODULES`).
 """
 
 from __future__ import annotations

@@ -55,6 +55,17 @@ def lesson(lang: str, slug: str):
 
 
 @cached_page
+def printable_quiz(lang: str, slug: str):
+    """A lesson plan's quiz on paper, for a class without screens: the questions for the
+    pupils, then the answer key on a page of its own. Made from the module's quiz file, so the
+    paper copy never drifts from the quiz online."""
+    plan, module = library().lesson(lang, slug), library().module(lang, "pupils", slug)
+    if plan is None or module is None or module.quiz is None:
+        abort(404)
+    return render_template("content/quiz_print.html", plan=plan, module=module)
+
+
+@cached_page
 def platforms(lang: str):
     return render_template("content/platforms.html", guides=library().platform_guides(lang))
 
@@ -74,6 +85,7 @@ def platform(lang: str, slug: str):
 audience_routes(bp, "/", audience)
 audience_routes(bp, "/<slug>", module)
 localized_route(bp, "/{teachers}/{lesson_plans}/<slug>", lesson)
+localized_route(bp, "/{teachers}/{lesson_plans}/<slug>/{quiz}", printable_quiz)
 localized_route(bp, "/{platforms}", platforms)
 localized_route(bp, "/{platforms}/<slug>", platform)
 
