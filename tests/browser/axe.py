@@ -10,13 +10,13 @@ from axe_playwright_python.sync_playwright import Axe
 
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 NEWEST_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-_bundled = Axe()
+_axe = Axe()
 _newest = Axe.from_file(NEWEST_SCRIPT) if NEWEST_SCRIPT.is_file() else None
 
 
 def engines(newest: bool) -> list[Axe]:
     """The bundled axe-core, and the newest one too when asked for and installed."""
-    return [_bundled] + ([_newest] if newest and _newest else [])
+    return [_axe] + ([_newest] if newest and _newest else [])
 
 
 def assert_no_violations(page, newest: bool = False) -> None:
