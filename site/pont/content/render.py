@@ -60,6 +60,29 @@ class _Links(Treeprocessor):
                 link.set("href", url)
 
 
+class _ScrollingTables(Treeprocessor):
+    """A wide table scrolls sideways in a box that the keyboard can focus and scroll, named
+    by the heading above it (or, with none, by its header row)."""
+
+    def run(self, root: ElementTree.Element) -> None:
+        heading = None
+        for index, child in enumerate(list(root)):
+            if child.tag in ("h2", "h3", "h4") and child.get("id"):
+                heading = child.get("id")
+            if child.tag != "table":
+                continue
+            box = ElementTree.Element("div", {"class": "table-scroll", "tabindex": "0",
+                                              "role": "region"})
+            if heading:
+                box.set("aria-labelledby", heading)
+            else:
+                box.set("aria-label", " · ".join(
+                    "".join(cell.itertext()).strip() for cell in child.iter("th")))
+            root.remove(child)
+            box.append(child)
+            root.insert(index, box)
+
+
 class _Phone(InlineProcessor):
     def handleMatch(self, m, data):  # noqa: N802 (Markdown's API)
         span = ElementTree.Element("span", {"class": "phone"})
@@ -75,6 +98,7 @@ class _PontExtension(Extension):
 
     def extendMarkdown(self, md):  # noqa: N802 (Markdown's API)
         md.treeprocessors.register(_Links(md, self.build, self.result), "pont_links", 1)
+        md.treeprocessors.register(_ScrollingTables(md), "pont_tables", 0)
         md.inlinePatterns.register(_Phone(f"{PHONE_START}([^{PHONE_END}]+){PHONE_END}", md),
                                    "pont_phone", 200)
         md.preprocessors.deregister("html_block")
