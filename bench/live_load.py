@@ -1,19 +1,26 @@
 """Live class sessions under load: N classes of 35 pupils against gunicorn, SQLite and PostgreSQL.
 
-Each class is one teacher and its pupils, simulated like the browsers they use: pupils load
-the join page, join with the code (CSRF token and cookies included), poll the state every
-2 s with If-None-Match, load their page when it changes and answer each question after a
-few seconds of thought; the teacher starts the session, polls the counts every 2 s, reloads
-the screen when they change and moves on every few seconds. Every request opens its own
-connection, as behind a reverse proxy. A probe fetches a static file every 100 ms: the
-baseline of the same run, on the same loaded server.
+Each class is one teacher and its pupils, simulated like the browsers they use with live.js:
+pupils load the join page, join with the code (CSRF token and cookies included), load their
+page, poll the state every 2 s with If-None-Match on the page's data-etag, reload the page
+when the state changes (backing off after failures, stopping on 403/404/410, as live.js
+does) and answer each question after a few seconds of thought; the teacher starts the
+session, polls the counts every 2 s, reloads the screen when they change and moves on every
+few seconds. A probe fetches a static file every 100 ms: the baseline of the same run.
+
+For each number of classes, the Flask poll of before (LIVE_FAST_POLL=0) and the fast path
+run one after the other on two servers of the same database (`--polls`). Per run: p50, p95,
+p99 and errors per kind of request, the app's CPU per kind (bench/cpu_meter.py), the
+server's CPU per pupil-minute, the load generator's own CPU, and the answers the server took
+against the counts of each teacher's summary, per class and question.
 
 The load is bounded (duration and classes) and stays on 127.0.0.1. The load generator
 shares the machine's cores with the server: compare figures within one run.
 
 Usage:
-  .venv/bin/python bench/live_load.py [--classes 1,25,50,100] [--seconds 60]
-      [--engines sqlite,postgresql] [--workers 4] [--threads 1]
+  .venv/bin/python bench/live_load.py [--classes 25,50,100] [--seconds 60]
+      [--engines sqlite,postgresql] [--polls flask,fast] [--workers 2] [--threads 8]
+      [--proxy] [--profile FILE]
 """
 
 from __future__ import annotations
