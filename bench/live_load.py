@@ -1,19 +1,26 @@
 """Live class sessions under load: N classes of 35 pupils against gunicorn, SQLite and PostgreSQL.
 
-Each class is one teacher and its pupils, simulated like the browsers they use: pupils load
-the join page, join with the code (CSRF token and cookies included), poll the state every
-2 s with If-None-Match, load their page when it changes and answer each question after a
-few seconds of thought; the teacher starts the session, polls the counts every 2 s, reloads
-the screen when they change and moves on every few seconds. Every request opens its own
-connection, as behind a reverse proxy. A probe fetches a static file every 100 ms: the
-baseline of the same run, on the same loaded server.
+Each class is one teacher and its pupils, simulated like the browsers they use with live.js:
+pupils load the join page, join with the code (CSRF token and cookies included), load their
+page, poll the state every 2 s with If-None-Match on the page's data-etag, reload the page
+when the state changes (backing off after failures, stopping on 403/404/410, as live.js
+does) and answer each question after a few seconds of thought; the teacher starts the
+session, polls the counts every 2 s, reloads the screen when they change and moves on every
+few seconds. A probe fetches a static file every 100 ms: the baseline of the same run.
+
+For each number of classes, the Flask poll of before (LIVE_FAST_POLL=0) and the fast path
+run one after the other on two servers of the same database (`--polls`). Per run: p50, p95,
+p99 and errors per kind of request, the app's CPU per kind (bench/cpu_meter.py), the
+server's CPU per pupil-minute, the load generator's own CPU, and the answers the server took
+against the counts of each teacher's summary, per class and question.
 
 The load is bounded (duration and classes) and stays on 127.0.0.1. The load generator
 shares the machine's cores with the server: compare figures within one run.
 
 Usage:
-  .venv/bin/python bench/live_load.py [--classes 1,25,50,100] [--seconds 60]
-      [--engines sqlite,postgresql] [--workers 4] [--threads 1]
+  .venv/bin/python bench/live_load.py [--classes 25,50,100] [--seconds 60]
+      [--engines sqlite,postgresql] [--polls flask,fast] [--workers 2] [--threads 8]
+      [--proxy] [--profile FILE]
 """
 
 from __future__ import annotations
@@ -51,6 +58,12 @@ CSRF = re.compile(rb'name="csrf_token" value="([^"]+)"')
 QUESTION = re.compile(rb'name="question" value="([^"]+)"')
 OPTION = re.compile(rb'name="option" value="([^"]+)"')
 VERSION = re.compile(rb'name="version" value="(\d+)"')
+# What live.js reads from the page: the state it shows, and whether it stops polling.
+PAGE_ETAG = re.compile(rb'data-live [^>]*data-etag="([^"]+)"')
+FINISHED_PAGE = re.compile(rb"data-live [^>]*data-finished")
+# live.js: EVERY, LONGEST, and the statuses after which it reloads the page and stops.
+POLL_MAX = 30.0
+STOP = (403, 404, 410)
 CODE = re.compile(r"/([A-Z0-9]{6})/")
 
 
@@ -59,6 +72,11 @@ class Stats:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     examples: list[str] = field(default_factory=list)
+    # (class code, question id) -> answers the server took (303); per class, answers whose
+    # fate is unknown (no response).
+    sent: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+    unsure: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    codes: list[str] = field(default_factory=list)
 
     def error(self, kind: str, what: str) -> None:
         self.errors[kind] += 1
@@ -150,7 +168,18 @@ class Client:
             self.connection = None
 
 
+def page_etag(page: bytes | None) -> str | None:
+    found = PAGE_ETAG.search(page or b"")
+    return found.group(1).decode() if found else None
+
+
+def wait_after(failures: int) -> float:
+    """live.js's schedule(): every 2 s, doubling after each failure, at most 30 s."""
+    return min(POLL_MAX, POLL * 2 ** failures) if failures else POLL
+
+
 async def pupil(port, stats, code, end):
+    """A pupil's browser running live.js: the page, then its poll and its updates."""
     client = Client(port, stats)
     await asyncio.sleep(random.uniform(0, 6))  # a class takes a few seconds to join
     _, _, page = await client.request("join", "GET", "/fr/classe")
@@ -163,36 +192,53 @@ async def pupil(port, stats, code, end):
     if status != 303:
         return
     _, _, page = await client.request("page", "GET", f"/fr/classe/{code}")
-    etag, answered, tasks = None, set(), []
+    answered, tasks = set(), []
 
-    async def answer(page_bytes):
+    async def answer(page_bytes, question):
         await asyncio.sleep(random.uniform(2, 9))
-        question, options = QUESTION.search(page_bytes), OPTION.findall(page_bytes)
-        csrf = CSRF.search(page_bytes)
-        if question and options and csrf and time.monotonic() < end:
-            form = {"question": question.group(1).decode(),
-                    "option": random.choice(options).decode(), "csrf_token": csrf.group(1).decode()}
+        options, csrf = OPTION.findall(page_bytes), CSRF.search(page_bytes)
+        if options and csrf and time.monotonic() < end:
+            form = {"question": question, "option": random.choice(options).decode(),
+                    "csrf_token": csrf.group(1).decode()}
             # 303 on success; 409 when the teacher moved on while the pupil was thinking,
             # 410 when the session ended meanwhile: the right answers to late pupils.
             status, _, _ = await client.request("answer", "POST", f"/fr/classe/{code}", form,
                                                 expect=(303, 409, 410))
             if status == 303:
+                stats.sent[(code, question)] += 1
                 await client.request("page", "GET", f"/fr/classe/{code}")
+            elif status is None:
+                stats.unsure[code] += 1
 
-    await asyncio.sleep(random.uniform(0, POLL))
-    while time.monotonic() < end:
-        headers = {"If-None-Match": etag} if etag else {}
-        status, found, content = await client.request(
-            "poll", "GET", f"/fr/classe/{code}/etat", headers=headers, expect=(200, 304))
-        if status == 200:
-            etag = found.get("etag")
-            state = json.loads(content)
-            _, _, page = await client.request("page", "GET", f"/fr/classe/{code}")
-            key = state["position"]
-            if state["phase"] == "question" and key not in answered and page:
-                answered.add(key)
-                tasks.append(asyncio.create_task(answer(page)))
-        await asyncio.sleep(POLL)
+    def shown(page_bytes):
+        """A page with a question not answered yet: answer it after some thought."""
+        question = QUESTION.search(page_bytes or b"")
+        if question and question.group(1) not in answered:
+            answered.add(question.group(1))
+            tasks.append(asyncio.create_task(answer(page_bytes, question.group(1).decode())))
+
+    shown(page)
+    etag, failures = page_etag(page), 0
+    while etag and not FINISHED_PAGE.search(page or b"") and time.monotonic() < end:
+        await asyncio.sleep(wait_after(failures))
+        status, _, content = await client.request(
+            "poll", "GET", f"/fr/classe/{code}/etat",
+            headers={"If-None-Match": f'"{etag}"', "Accept": "application/json"},
+            expect=(200, 304, *STOP))
+        if status in STOP:
+            await client.request("page", "GET", f"/fr/classe/{code}", expect=(200, *STOP))
+            break
+        if status not in (200, 304):
+            failures += 1
+            continue
+        failures = 0
+        if status == 200 and json.loads(content)["etag"] != etag:
+            status, _, page = await client.request("page", "GET", f"/fr/classe/{code}")
+            if status != 200:
+                failures += 1
+                continue
+            etag = page_etag(page)
+            shown(page)
     for task in tasks:
         task.cancel()
 
@@ -214,18 +260,28 @@ async def teacher(port, stats, slug, end, start_delay, ready):
         return
     code = CODE.search(found["location"]).group(1)
     host = f"/fr/classe/{code}/animer"
+    stats.codes.append(code)
     ready.set_result(code)
 
     async def poll_counts():
-        etag = None
-        while time.monotonic() < end:
-            headers = {"If-None-Match": etag} if etag else {}
-            status, found, _ = await client.request("teacher-poll", "GET", host + "/etat",
-                                                    headers=headers, expect=(200, 304))
-            if status == 200:
-                etag = found.get("etag")
-                await client.request("teacher", "GET", host)
-            await asyncio.sleep(POLL)
+        """live.js on the teacher's screen: poll the counts, reload the screen on a change."""
+        _, _, page = await client.request("teacher", "GET", host)
+        etag, failures = page_etag(page), 0
+        while etag and time.monotonic() < end:
+            await asyncio.sleep(wait_after(failures))
+            status, _, content = await client.request(
+                "teacher-poll", "GET", host + "/etat",
+                headers={"If-None-Match": f'"{etag}"', "Accept": "application/json"},
+                expect=(200, 304))
+            if status not in (200, 304):
+                failures += 1
+                continue
+            failures = 0
+            if status == 200 and json.loads(content)["etag"] != etag:
+                _, _, page = await client.request("teacher", "GET", host)
+                etag = page_etag(page) or etag
+                if FINISHED_PAGE.search(page or b""):
+                    break
 
     async def act(action):
         _, _, page = await client.request("teacher", "GET", host)
@@ -293,33 +349,104 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
-def report(engine: str, classes: int, stats: Stats, elapsed: float, verbose: bool) -> dict:
-    every = [v for kind, values in stats.latencies.items() if kind != "static"
-             for v in values]
+KINDS = ("poll", "page", "answer", "join", "teacher", "teacher-poll", "static")
+
+
+def report(name: str, classes: int, stats: Stats, elapsed: float, cpu: dict) -> dict:
+    """One run: latencies and errors per kind, CPU per kind and per pupil-minute, answers."""
+    every = [v for kind, values in stats.latencies.items() if kind != "static" for v in values]
+    pupils = classes * PUPILS
+    server_ms = cpu["server"] * 1000
+    per_pupil_minute = server_ms / (pupils * elapsed / 60)
     row = {
-        "engine": engine, "classes": classes, "pupils": classes * PUPILS,
-        "requests": len(every), "rps": len(every) / elapsed,
-        "p50": percentile(every, .5) * 1000, "p99": percentile(every, .99) * 1000,
-        "poll_p99": percentile(stats.latencies["poll"], .99) * 1000,
-        "answer_p99": percentile(stats.latencies["answer"], .99) * 1000,
-        "static_p50": percentile(stats.latencies["static"], .5) * 1000,
-        "static_p99": percentile(stats.latencies["static"], .99) * 1000,
-        "errors": sum(stats.errors.values()), "answers": len(stats.latencies["answer"]),
+        "name": name, "classes": classes, "pupils": pupils, "requests": len(every),
+        "rps": len(every) / elapsed, "p50": percentile(every, .5) * 1000,
+        "p95": percentile(every, .95) * 1000, "p99": percentile(every, .99) * 1000,
+        "errors": sum(stats.errors.values()), "server_cpu": cpu["server"],
+        "client_cpu": cpu["client"], "per_pupil_minute": per_pupil_minute,
+        "answers": check_answers(stats, cpu["counted"]),
     }
-    print(f"{engine:10} {classes:4d} classes {row['pupils']:5d} pupils | "
-          f"{row['requests']:6d} req {row['rps']:7.1f} req/s | "
-          f"p50 {row['p50']:6.1f} ms p99 {row['p99']:7.1f} ms | "
-          f"poll p99 {row['poll_p99']:7.1f} answer p99 {row['answer_p99']:7.1f} | "
-          f"static p50 {row['static_p50']:5.1f} p99 {row['static_p99']:6.1f} | "
-          f"{row['answers']:5d} answers | errors {row['errors']} | "
-          f"load avg {os.getloadavg()[0]:.1f}", flush=True)
-    if verbose:
-        for kind, values in sorted(stats.latencies.items()):
-            print(f"    {kind:13} {len(values):6d} req  p50 {percentile(values, .5) * 1000:6.1f}"
-                  f"  p99 {percentile(values, .99) * 1000:7.1f}  max {max(values) * 1000:7.1f}")
+    print(f"{name:18} {classes:4d} classes {pupils:5d} pupils | {row['requests']:6d} req "
+          f"{row['rps']:7.1f} req/s | p50 {row['p50']:6.1f} p95 {row['p95']:7.1f} "
+          f"p99 {row['p99']:7.1f} ms | errors {row['errors']} | load avg "
+          f"{os.getloadavg()[0]:.1f}", flush=True)
+    print(f"    {'kind':13} {'req':>6} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7} {'errors':>6}"
+          f" {'CPU ms/req':>10} {'CPU s':>6}")
+    app_total = 0.0
+    for kind in KINDS:
+        values = stats.latencies.get(kind, [])
+        requests, seconds = cpu["kinds"].get(kind, (0, 0.0))
+        app_total += seconds
+        if not values and not requests:
+            continue
+        print(f"    {kind:13} {len(values):6d} {percentile(values, .5) * 1000:7.1f}"
+              f" {percentile(values, .95) * 1000:7.1f} {percentile(values, .99) * 1000:7.1f}"
+              f" {max(values, default=0) * 1000:7.1f} {stats.errors.get(kind, 0):6d}"
+              f" {1000 * seconds / requests if requests else 0:10.2f} {seconds:6.1f}")
+        row[f"{kind}_p99"] = percentile(values, .99) * 1000
+        row[f"{kind}_cpu_ms"] = 1000 * seconds / requests if requests else 0.0
+    cores_16 = 16 * 60_000 * 0.7 / (per_pupil_minute * PUPILS)
+    print(f"    server CPU {cpu['server']:.1f} s ({app_total:.1f} s in the app, the rest in "
+          f"gunicorn) = {per_pupil_minute:.1f} ms per pupil-minute: 16 cores at 70 % would "
+          f"hold about {cores_16:.0f} classes; load generator {cpu['client']:.1f} s; "
+          f"{elapsed:.0f} s")
+    print(f"    answers: {row['answers']}")
     for example in stats.examples:
         print("    e.g.", example)
     return row
+
+
+def check_answers(stats: Stats, counted: dict[tuple[str, str], int]) -> str:
+    """The answers the server took, per class and question, against the teacher's summary."""
+    wrong = [(key, sent, counted.get(key, 0)) for key, sent in stats.sent.items()
+             if counted.get(key, 0) != sent]
+    wrong += [(key, 0, n) for key, n in counted.items() if key not in stats.sent and n]
+    unsure = sum(stats.unsure.values())
+    if wrong:
+        print("    ANSWERS DIFFER (class, question, sent, counted):", wrong[:10])
+    return (f"{sum(stats.sent.values())} sent = {sum(counted.values())} counted in the "
+            f"summaries of {len(stats.codes)} classes" if not wrong else
+            f"{len(wrong)} class questions differ") + (
+            f" ({unsure} answers without a response)" if unsure else "")
+
+
+def summaries(app, codes: list[str], slug: str) -> dict[tuple[str, str], int]:
+    """What each teacher's summary shows: answers per question (sessions.summary)."""
+    from pont.live import sessions
+
+    library = app.extensions["pont_library"]
+    found = {}
+    with app.extensions["pont_sessionmaker"]() as db:
+        for code in codes:
+            live = sessions.find(db, code)
+            module = library.module(live.lang, live.audience, live.module)
+            for question, tally in sessions.summary(db, live, module):
+                found[(code, question.id)] = tally.answered
+    return found
+
+
+def app_cpu(port: int, workers: int) -> dict[str, tuple[int, float]]:
+    """The app's CPU per kind of request, summed over every worker (bench/cpu_meter.py)."""
+    seen: dict[int, dict] = {}
+    for _ in range(50 * workers):
+        with urllib.request.urlopen(f"http://{HOST}:{port}/__cpu", timeout=5) as response:
+            data = json.loads(response.read())
+        seen[data["pid"]] = data["kinds"]
+        if len(seen) == workers:
+            break
+    else:
+        print(f"    (CPU per kind from {len(seen)} of {workers} workers only)")
+    totals: dict[str, tuple[int, float]] = {}
+    for kinds in seen.values():
+        for kind, (requests, seconds) in kinds.items():
+            before = totals.get(kind, (0, 0.0))
+            totals[kind] = (before[0] + requests, before[1] + seconds)
+    return totals
+
+
+def difference(after: dict, before: dict) -> dict[str, tuple[int, float]]:
+    return {kind: (n - before.get(kind, (0, 0.0))[0], s - before.get(kind, (0, 0.0))[1])
+            for kind, (n, s) in after.items()}
 
 
 def cpu_seconds(pid: int) -> float:
@@ -363,17 +490,13 @@ def database(engine: str, work: Path):
     return POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}", drop
 
 
-def start_server(url: str, work: Path, workers: int, threads: int, content: str):
-    sys.path.insert(0, str(ROOT / "site"))
-    from pont import create_app
-
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench",  # migrates once
-                      "CONTENT_DIR": content})
-    app.extensions["pont_engine"].dispose()
+def start_server(url: str, work: Path, workers: int, threads: int, content: str,
+                 fast_poll: bool = True):
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "PONT_SECRET_KEY": "bench",
-           "PONT_CONTENT_DIR": content,
-           "PONT_AUTO_MIGRATE": "0",
+           "PONT_CONTENT_DIR": content, "PONT_AUTO_MIGRATE": "0",
+           "PONT_LIVE_FAST_POLL": "1" if fast_poll else "0",
+           "PYTHONPATH": os.pathsep.join([str(ROOT / "site"), str(ROOT / "bench")]),
            # Every simulated pupil comes from 127.0.0.1: per-address limits would block them.
            "PONT_RATELIMIT_ENABLED": "0"}
     command = [str(Path(sys.executable).with_name("gunicorn")), "-w", str(workers),
@@ -382,8 +505,10 @@ def start_server(url: str, work: Path, workers: int, threads: int, content: str)
     if threads > 1:
         command += ["-k", "gthread", "--threads", str(threads), "--keep-alive", "5",
                     "--worker-connections", "4000"]
-    server = subprocess.Popen(command + ["pont:create_app()"], env=env)
-    deadline = time.monotonic() + 30
+    # The request log (one line per request, as in production) goes to a file.
+    with open(work / f"requests-{port}.log", "w") as log:
+        server = subprocess.Popen(command + ["cpu_meter:app"], env=env, stderr=log)
+    deadline = time.monotonic() + 60
     while True:
         try:
             urllib.request.urlopen(f"http://{HOST}:{port}/static/pont.css", timeout=1).read()
@@ -434,6 +559,7 @@ http {{
 def start_proxy(app_port: int, work: Path):
     """nginx in front of gunicorn, answering the pupils' poll from a one-second cache."""
     port = free_port()
+    work.mkdir(exist_ok=True)
     (work / "nginx.conf").write_text(NGINX.format(work=work, host=HOST, app_port=app_port,
                                                   port=port))
     proxy = subprocess.Popen(["nginx", "-p", str(work), "-c", str(work / "nginx.conf"),
@@ -454,9 +580,12 @@ def main() -> None:
     raise_open_files_limit()
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--classes", default="1,25,50,100")
+    parser.add_argument("--classes", default="25,50,100")
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--polls", default="flask,fast",
+                        help="which poll to measure, in turn for each number of classes: "
+                             "flask (the view, LIVE_FAST_POLL=0: the baseline) and fast")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8,
                         help="more than 1: gthread workers, and browsers keep connections open")
@@ -464,23 +593,31 @@ def main() -> None:
     parser.add_argument("--content", default=str(ROOT / "content"),
                         help="content folder (e.g. a copy of the last commit's, while the "
                              "working tree's is being edited)")
-    parser.add_argument("--verbose", action="store_true", help="latencies per kind of request")
     parser.add_argument("--profile", metavar="FILE",
-                        help="sample gunicorn with py-spy (pip install py-spy) into FILE, "
-                             "collapsed stacks; bench/profile_kinds.py sums them per request kind")
+                        help="sample gunicorn with py-spy (pip install py-spy) into "
+                             "FILE.<engine>.<poll>, collapsed stacks; bench/profile_kinds.py "
+                             "sums them per request kind")
     parser.add_argument("--proxy", action="store_true",
                         help="put nginx in front (apt-get install nginx-light), the pupils' "
                              "poll cached one second, as the README suggests for production")
     args = parser.parse_args()
     counts = [int(n) for n in args.classes.split(",")]
+    polls = args.polls.split(",")
     Client.keep_alive = args.threads > 1
-    if max(counts) > MAX_CLASSES or not 5 <= args.seconds <= 600:
-        raise SystemExit(f"at most {MAX_CLASSES} classes and 5 to 600 seconds per run")
+    if max(counts) > MAX_CLASSES or not 5 <= args.seconds <= 600 or not set(polls) <= {
+            "flask", "fast"}:
+        raise SystemExit(f"at most {MAX_CLASSES} classes, 5 to 600 seconds per run, "
+                         "--polls flask and/or fast")
     print(f"{os.cpu_count()} cores; {'nginx (1 worker) -> ' if args.proxy else ''}"
           f"gunicorn -w {args.workers}"
           f"{f' gthread --threads {args.threads}' if args.threads > 1 else ' (sync)'}; "
           f"{PUPILS} pupils a class polling every {POLL:.0f} s; {args.seconds:.0f} s a run; "
-          "latencies in ms, static = a CSS file fetched every 100 ms during the same run")
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; latencies in ms; static = a "
+          "CSS file fetched every 100 ms during the same run", flush=True)
+    sys.path.insert(0, str(ROOT / "site"))
+    from pont import create_app
+
+    rows = []
     for engine in args.engines.split(","):
         work = Path(tempfile.mkdtemp(prefix="pont-live-bench-"))
         try:
@@ -488,40 +625,58 @@ def main() -> None:
         except Exception as error:  # no PostgreSQL here: say so and go on
             print(f"{engine}: skipped ({type(error).__name__}: {error})")
             continue
-        server = proxy = spy = None
-        engine_name = engine
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench",  # migrates once
+                          "CONTENT_DIR": args.content})
+        servers, spies, proxies = {}, [], []
         try:
-            server, port = start_server(url, work, args.workers, args.threads, args.content)
-            if args.proxy:
-                proxy, port = start_proxy(port, work)
-                engine_name = f"{engine}+nginx"
-            time.sleep(2)
-            asyncio.run(warm_up(port, args.module))
-            if args.profile:
-                spy = subprocess.Popen(
-                    [str(Path(sys.executable).with_name("py-spy")), "record", "--pid",
-                     str(server.pid), "--subprocesses", "--nonblocking", "--gil", "--rate", "200",
-                     "--format", "raw", "--output", f"{args.profile}.{engine}"],
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for poll in polls:
+                server, port = start_server(url, work, args.workers, args.threads,
+                                            args.content, fast_poll=poll == "fast")
+                servers[poll] = [server, port, port]
+                if args.proxy:
+                    proxy, servers[poll][1] = start_proxy(port, work / poll)
+                    proxies.append(proxy)
+                asyncio.run(warm_up(servers[poll][1], args.module))
+                if args.profile:
+                    spies.append(subprocess.Popen(
+                        [str(Path(sys.executable).with_name("py-spy")), "record", "--pid",
+                         str(server.pid), "--subprocesses", "--nonblocking", "--gil",
+                         "--rate", "100", "--format", "raw",
+                         "--output", f"{args.profile}.{engine}.{poll}"],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             for classes in counts:
-                server_cpu, own_cpu = cpu_seconds(server.pid), time.process_time()
-                proxy_cpu = cpu_seconds(proxy.pid) if proxy else 0.0
-                stats, elapsed = asyncio.run(run_classes(port, classes, args.seconds,
-                                                         args.module))
-                report(engine_name, classes, stats, elapsed, args.verbose)
-                nginx = (f"nginx {cpu_seconds(proxy.pid) - proxy_cpu:.1f}, " if proxy else "")
-                print(f"    CPU seconds: gunicorn {cpu_seconds(server.pid) - server_cpu:.1f}, "
-                      f"{nginx}load generator {time.process_time() - own_cpu:.1f}, "
-                      f"in {elapsed:.0f} s on {os.cpu_count()} cores")
+                for poll in polls:
+                    server, port, app_port = servers[poll]
+                    name = f"{engine}{'+nginx' if args.proxy else ''} {poll}"
+                    kinds_before = app_cpu(app_port, args.workers)
+                    server_cpu, own_cpu = cpu_seconds(server.pid), time.process_time()
+                    stats, elapsed = asyncio.run(run_classes(port, classes, args.seconds,
+                                                             args.module))
+                    cpu = {"server": cpu_seconds(server.pid) - server_cpu,
+                           "client": time.process_time() - own_cpu,
+                           "kinds": difference(app_cpu(app_port, args.workers), kinds_before),
+                           "counted": summaries(app, stats.codes, args.module)}
+                    rows.append(report(name, classes, stats, elapsed, cpu))
         finally:
-            if spy:
+            for spy in spies:
                 spy.send_signal(2)  # py-spy writes its file on SIGINT
-                spy.wait(timeout=30)
-            for process in (proxy, server):
-                if process:
-                    process.terminate()
-                    process.wait(timeout=30)
+                spy.wait(timeout=60)
+            for process in [*proxies, *(s[0] for s in servers.values())]:
+                process.terminate()
+                process.wait(timeout=30)
+            app.extensions["pont_engine"].dispose()
             drop()
+    print("\n| | classes | req/s | p50 | p95 | p99 | poll p99 | page p99 | answer p99 | "
+          "static p99 | errors | CPU ms/poll | CPU ms/page | server CPU ms per pupil-min | "
+          "load generator CPU s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['name']} | {r['classes']} | {r['rps']:.0f} | {r['p50']:.0f} | "
+              f"{r['p95']:.0f} | {r['p99']:.0f} | {r.get('poll_p99', 0):.0f} | "
+              f"{r.get('page_p99', 0):.0f} | {r.get('answer_p99', 0):.0f} | "
+              f"{r.get('static_p99', 0):.0f} | {r['errors']} | {r.get('poll_cpu_ms', 0):.2f} | "
+              f"{r.get('page_cpu_ms', 0):.2f} | {r['per_pupil_minute']:.0f} | "
+              f"{r['client_cpu']:.1f} |")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """Sum py-spy's collapsed stacks (`live_load.py --profile FILE`) per request kind.
 
-For each kind (the view a sample is in), prints its share of the server's samples and the
-places its time goes: the functions of the stack, each counted once per sample (inclusive),
-that are not the kind's own view, so that the stack (Flask, cookie, CSRF, limiter, database,
-templates) shows up by layer.
+For each kind (bench/cpu_meter.py serves each through a function of its own), prints its share
+of the server's samples and where its time goes: the functions of its stacks, each counted once
+per sample (inclusive) and leaving out those in every sample, so that the layers (Flask, cookie,
+CSRF, limiter, database, templates) show.
 
 Usage: .venv/bin/python bench/profile_kinds.py FILE [--top 12]
 """
@@ -14,20 +14,15 @@ import argparse
 import re
 from collections import Counter, defaultdict
 
-# The first frame of a stack that names one of these says what request the sample served.
-KINDS = {"pupil_state": "poll", "pupil": "page/answer", "join": "join", "host": "teacher",
-         "host_state": "teacher-poll", "send_static_file": "static", "static_file": "static",
-         "FastPoll.__call__": "poll (fast path)"}
 FRAME = re.compile(r"^(.*) \((.*):\d+\)$")
 
 
-def kind_of(frames: list[str]) -> str:
-    for frame in frames:  # outermost first: the view, not a function it calls
-        if frame in KINDS:
-            return KINDS[frame]
-    if any(f.startswith("Flask.") for f in frames):
-        return "other request"
-    return "outside requests (gunicorn, idle)"
+def kind_of(names: list[str]) -> str:
+    """bench/cpu_meter.py serves each kind of request through a function of its own."""
+    for name in names:
+        if name.startswith("serve_"):
+            return name.removeprefix("serve_").replace("_", "-")
+    return "outside the app (gunicorn)"
 
 
 def main() -> None:
@@ -54,7 +49,9 @@ def main() -> None:
     total = sum(per_kind.values())
     for kind, samples in per_kind.most_common():
         print(f"{kind}: {samples} samples, {100 * samples / total:.1f} % of the server's CPU")
-        for frame, n in inside[kind].most_common(args.top + 8)[8:]:
+        shared = {f for f, n in inside[kind].items() if n == samples}  # the whole stack's base
+        for frame, n in [(f, n) for f, n in inside[kind].most_common(args.top + len(shared))
+                         if f not in shared][:args.top]:
             print(f"    {100 * n / samples:5.1f} %  {frame}")
 
 

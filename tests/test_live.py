@@ -463,11 +463,13 @@ def test_a_double_click_moves_on_only_once(app, module):
     step(teacher, code, "start")
     page = teacher.get(HOST["fr"].format(code=code)).get_data(as_text=True)
     version = re.search(r'name="version" value="(\d+)"', page).group(1)
-    for _ in range(3):
-        response = teacher.post(HOST["fr"].format(code=code),
-                                data={"action": "next", "version": version})
-        assert response.status_code == 303
+    statuses = [teacher.post(HOST["fr"].format(code=code),
+                             data={"action": "next", "version": version}).status_code
+                for _ in range(3)]
+    assert statuses == [303, 409, 409]  # the repeats are refused, with a way back
     assert row(app, code).position == 1
+    assert 'role="alert"' in text(teacher.post(HOST["fr"].format(code=code),
+                                               data={"action": "next", "version": version}))
 
 
 def test_a_finished_session_refuses_answers_joins_and_steps(app, module):

@@ -149,8 +149,10 @@ def test_two_processes_serve_one_session(app, library, servers):
 
     # A teacher's double click reaching both processes moves on once.
     version = re.search(r'name="version" value="(\d+)"', teacher.open(b + host)[1]).group(1)
-    for server in (a, b):
-        teacher.post_form(server + host, server + host, {"action": "next", "version": version})
+    statuses = [teacher.post_form(server + host, server + host,
+                                  {"action": "next", "version": version})[0]
+                for server in (a, b)]
+    assert statuses == [200, 409]  # the second is refused by the other process
     assert "Question 2 sur" in pupils[3].open(a + f"/fr/classe/{code}")[1]
     assert "Question 2 sur" in pupils[4].open(b + f"/fr/classe/{code}")[1]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Flask, current_app, request, url_for
 from markupsafe import Markup
 from flask_babel import LazyString, get_locale, get_translations
@@ -48,7 +50,12 @@ def switch_url(lang: str) -> str:
 def _typeset(text: str) -> str:
     """Interface text in the typography of the language it was translated into."""
     locale = get_locale()
-    return typeset(locale.language, text) if locale else text
+    return _typeset_in(locale.language, text) if locale else text
+
+
+# The interface's strings are few and typesetting them is pure: each page (a live class
+# reloads its pages at every step) would otherwise run the rules on every string again.
+_typeset_in = lru_cache(maxsize=8192)(typeset)
 
 
 def typeset_interface_text(app: Flask) -> None:

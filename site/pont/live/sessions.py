@@ -51,8 +51,13 @@ def create(db: Session, module: Module, lang: str, show_counts: bool = False,
     return live, secret
 
 
+# Statements every page of a class runs, built once (building one costs as much as running it).
+_FIND = select(LiveSession).where(LiveSession.code == bindparam("code"))
+_PARTICIPANT = select(Participant).where(Participant.token_digest == bindparam("digest"))
+
+
 def find(db: Session, code: str) -> LiveSession | None:
-    return db.scalar(select(LiveSession).where(LiveSession.code == code))
+    return db.scalar(_FIND, {"code": code})
 
 
 def is_expired(live: LiveSession, max_idle: datetime.timedelta) -> bool:
@@ -117,8 +122,7 @@ def join(db: Session, live: LiveSession,
 def participant(db: Session, live: LiveSession, token: str | None) -> Participant | None:
     if not token:
         return None
-    found = db.scalar(select(Participant).where(
-        Participant.token_digest == codes.digest(token)))
+    found = db.scalar(_PARTICIPANT, {"digest": codes.digest(token)})
     return found if found is not None and found.session_id == live.id else None
 
 

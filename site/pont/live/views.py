@@ -338,7 +338,9 @@ def host(lang: str, code: str):
             seen = small_int(request.form.get("version"))
             if seen is None:
                 raise Problem(400, "bad-action")
-            sessions.step(db, live, module, action, seen)
+            if not sessions.step(db, live, module, action, seen):
+                # A second click on "next", or another tab moved on first: said, not applied.
+                raise Problem(409, "not-now")
         else:
             raise Problem(400, "bad-action")
         return redirect(here, 303)
