@@ -224,7 +224,7 @@ def test_the_case_page_reads_what_was_reported_before_the_actions(client, school
     log_in(client)
     page = client.get(url("case", code)).get_data(as_text=True)
     assert page.index('id="sent-title"') < page.index('id="handling-title"')
-    assert page.count("<form method=\"post\" action=\"" + url("case", code)) == 1
+    assert page.count(f'<form method="post" action="{url("case", code)}"') == 1
 
 
 def test_one_audit_line_per_visit(app, client, school):

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 
 from flask import Flask
 from limits import RateLimitItem, parse_many
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.http import parse_etags
 
 from .. import production, request_log, security
@@ -63,7 +64,10 @@ class FastPoll:
         else:
             return self.next_app(environ, start_response)
         started = time.perf_counter()
-        status, headers, body = self.answer(environ, match.group(1))
+        try:
+            status, headers, body = self.answer(environ, match.group(1))
+        except SQLAlchemyError:  # the database is down: Flask's error page says so (503)
+            return self.next_app(environ, start_response)
         start_response(status, headers)
         self.log(environ, route, status, started)
         return [] if method == "HEAD" else [body]
