@@ -64,3 +64,20 @@ def site(live_server, page):
     page.foreign_requests = foreign
     yield page
     assert foreign == [], f"requests to other hosts: {foreign}"
+
+
+def guarded_contexts(browser, base: str):
+    """Make browser contexts (separate cookie jars) that fail on any request to another host."""
+    made, foreign = [], []
+    guard = foreign_guard(base, foreign)
+
+    def new(**options):
+        context = browser.new_context(**options)
+        context.route("**/*", guard)
+        made.append(context)
+        return context.new_page()
+
+    yield new
+    for context in made:
+        context.close()
+    assert foreign == [], f"requests to other hosts: {foreign}"

@@ -11,27 +11,14 @@ import re
 import pytest
 
 from .axe import assert_no_violations
-from .conftest import foreign_guard
+from .conftest import guarded_contexts
 
 WAIT = 10_000  # ms: pages poll every 2 s
 
 
 @pytest.fixture
 def contexts(browser, live_server):
-    """Make browser contexts (separate cookie jars) that fail on any request to another host."""
-    made, foreign = [], []
-    guard = foreign_guard(live_server, foreign)
-
-    def new(**options):
-        context = browser.new_context(**options)
-        context.route("**/*", guard)
-        made.append(context)
-        return context.new_page()
-
-    yield new
-    for context in made:
-        context.close()
-    assert foreign == [], f"requests to other hosts: {foreign}"
+    yield from guarded_contexts(browser, live_server)
 
 
 def focused_matches(page, selector: str) -> bool:

@@ -24,7 +24,7 @@ from pont.live import sessions
 
 from ..content_tree import LESSON, write_tree
 from .axe import assert_no_violations
-from .conftest import foreign_guard
+from .conftest import guarded_contexts
 
 WAIT = 10_000  # ms: pages poll every 2 s
 SHOTS = os.environ.get("PONT_SCREENSHOTS")  # a folder: save what the tests see, to look at it
@@ -120,20 +120,7 @@ def server(projector_app):
 
 @pytest.fixture
 def contexts(browser, server):
-    """Browser contexts (separate cookie jars) that fail on any request to another host."""
-    made, foreign = [], []
-    guard = foreign_guard(server, foreign)
-
-    def new(**options):
-        context = browser.new_context(**options)
-        context.route("**/*", guard)
-        made.append(context)
-        return context.new_page()
-
-    yield new
-    for context in made:
-        context.close()
-    assert foreign == [], f"requests to other hosts: {foreign}"
+    yield from guarded_contexts(browser, server)
 
 
 def shot(page, name: str) -> None:
