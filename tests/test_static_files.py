@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 
 
@@ -21,3 +22,19 @@ def test_pages_link_fingerprinted_static_files_cached_for_a_year(client):
 
 def test_a_stale_or_made_up_fingerprint_is_not_found(client):
     assert client.get("/static/pont.000000000000.css").status_code == 404
+
+
+def test_text_files_are_sent_gzipped_to_browsers_that_accept_it(client):
+    page = client.get("/fr/eleves/").get_data(as_text=True)
+    links = set(re.findall(r'"(/static/[^"]+\.(?:css|js|svg))"', page))
+    assert {link.rsplit(".", 1)[1] for link in links} >= {"css", "js", "svg"}, links
+    for link in links:
+        plain = client.get(link)
+        zipped = client.get(link, headers={"Accept-Encoding": "gzip, deflate, br"})
+        assert "Content-Encoding" not in plain.headers
+        assert zipped.headers["Content-Encoding"] == "gzip"
+        assert zipped.headers["Vary"] == "Accept-Encoding" == plain.headers["Vary"]
+        assert zipped.headers["Cache-Control"] == plain.headers["Cache-Control"]
+        assert zipped.headers["Content-Type"] == plain.headers["Content-Type"]
+        assert gzip.decompress(zipped.data) == plain.data
+        assert len(zipped.data) < len(plain.data)

@@ -56,8 +56,8 @@ def test_no_french_line_starts_with_a_punctuation_mark(site, live_server, librar
     assert failures == [], "\n".join(failures)
 
 
-@pytest.mark.parametrize(("lang", "word", "verdict"), [("fr", "eleves", "Pas tout à fait"),
-                                                       ("en", "pupils", "Not quite")])
+@pytest.mark.parametrize(("lang", "word", "verdict"), [("fr", "eleves", "✗ Pas encore"),
+                                                       ("en", "pupils", "✗ Not yet")])
 def test_quiz_script_words_come_from_the_catalogue(site, live_server, library, lang, word,
                                                    verdict):
     module = library.audience(lang, "pupils")[0]
