@@ -141,6 +141,8 @@ def test_copy_buttons_copy_and_say_so(app, tab, live_server, lang):
     for name, value in (("code", code), ("secret", secret)):
         box = tab.locator(f'[data-clipboard-for="receipt-{name}"]')
         box.locator("button").click()
+        # The clipboard answers with a promise: wait for the line it writes.
+        box.locator(".copy-done").filter(has_text=COPIED[lang]).wait_for()
         assert box.locator(".copy-done").inner_text() == COPIED[lang]
         assert box.locator(".copy-done").is_visible()
         assert tab.evaluate("navigator.clipboard.readText()") == value
