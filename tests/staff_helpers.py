@@ -5,6 +5,8 @@ Status, steps, answer and note are one form on the case page: their "addresses" 
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from .reports_helpers import UAI, receipt_codes, send
 
 OTHER_UAI = "0750001A"
@@ -44,3 +46,10 @@ def log_in(client, email=EMAIL, password=PASSWORD, lang="fr"):
 def new_report(client, lang="fr", files=(), **changes) -> str:
     code, _secret = receipt_codes(send(client, lang, files=files, **changes))
     return code.replace("-", "")
+
+
+def rows(app, model, *where) -> list:
+    """The rows in the order they were written (PostgreSQL promises no order without one)."""
+    with app.extensions["pont_sessionmaker"]() as session:
+        return list(session.scalars(select(model).where(*where).order_by(
+            *model.__table__.primary_key.columns)))

@@ -12,7 +12,7 @@ import zipfile
 
 import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import select, text, update
+from sqlalchemy import text, update
 
 from pont import create_app
 from pont.clock import utcnow
@@ -40,6 +40,7 @@ from .staff_helpers import (
     STAFF,
     log_in,
     new_report,
+    rows,
     url,
 )
 
@@ -49,11 +50,6 @@ LANGS = ["fr", "en"]
 def new_report_with_secret(client, lang="fr", **changes) -> tuple[str, str]:
     code, secret = receipt_codes(send(client, lang, **changes))
     return code.replace("-", ""), secret
-
-
-def rows(app, model, *where):
-    with app.extensions["pont_sessionmaker"]() as session:
-        return list(session.scalars(select(model).where(*where)))
 
 
 def audit_actions(app, code=None) -> list[str]:

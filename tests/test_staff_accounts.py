@@ -25,7 +25,16 @@ from .reports_helpers import (
     school_fixture,  # noqa: F401
     text_of,
 )
-from .staff_helpers import EMAIL, OTHER_EMAIL, OTHER_UAI, PASSWORD, log_in, new_report, url
+from .staff_helpers import (
+    EMAIL,
+    OTHER_EMAIL,
+    OTHER_UAI,
+    PASSWORD,
+    log_in,
+    new_report,
+    rows,
+    url,
+)
 
 THIRD_UAI = "0690001C"
 ADMIN_EMAIL = "harcelement@ac-exemple.fr"
@@ -43,11 +52,6 @@ def _clock_runs_again():
 
 def session_of(app):
     return app.extensions["pont_sessionmaker"]()
-
-
-def rows(app, model, *where):
-    with session_of(app) as session:
-        return list(session.scalars(select(model).where(*where)))
 
 
 def add_admin(app, uais, email=ADMIN_EMAIL) -> None:

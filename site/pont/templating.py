@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask import Flask, current_app, request, url_for
-from markupsafe import Markup
 from flask_babel import LazyString, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from . import art
 from .content.contacts import lookup
