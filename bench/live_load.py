@@ -2,11 +2,12 @@
 
 Each class is one teacher and its pupils, simulated like the browsers they use with live.js:
 pupils load the join page, join with the code (CSRF token and cookies included), load their
-page, poll the state every 2 s with If-None-Match on the page's data-etag, reload the page
-when the state changes (backing off after failures, stopping on 403/404/410, as live.js
-does) and answer each question after a few seconds of thought; the teacher starts the
-session, polls the counts every 2 s, reloads the screen when they change and moves on every
-few seconds. A probe fetches a static file every 100 ms: the baseline of the same run.
+page, poll the state every 2 s with If-None-Match on the page's data-etag, fetch the page's
+live part (`?part=live`) when the state changes (backing off after failures, stopping on
+403/404/410, as live.js does) and send each answer in the background after a few seconds of
+thought; the teacher starts the session, polls the counts every 2 s, fetches the screen's
+live part when they change and moves on every few seconds with buttons sent the same way.
+A probe fetches a static file every 100 ms: the baseline of the same run.
 
 For each number of classes, the Flask poll of before (LIVE_FAST_POLL=0) and the fast path
 run one after the other on two servers of the same database (`--polls`). Per run: p50, p95,
@@ -192,6 +193,7 @@ async def pupil(port, stats, code, end):
     if status != 303:
         return
     _, _, page = await client.request("page", "GET", f"/fr/classe/{code}")
+    part = f"/fr/classe/{code}?part=live"  # what live.js fetches and posts to
     answered, tasks = set(), []
 
     async def answer(page_bytes, question):
@@ -202,11 +204,11 @@ async def pupil(port, stats, code, end):
                     "csrf_token": csrf.group(1).decode()}
             # 303 on success; 409 when the teacher moved on while the pupil was thinking,
             # 410 when the session ended meanwhile: the right answers to late pupils.
-            status, _, _ = await client.request("answer", "POST", f"/fr/classe/{code}", form,
+            status, _, _ = await client.request("answer", "POST", part, form,
                                                 expect=(303, 409, 410))
             if status == 303:
                 stats.sent[(code, question)] += 1
-                await client.request("page", "GET", f"/fr/classe/{code}")
+                await client.request("page", "GET", part)
             elif status is None:
                 stats.unsure[code] += 1
 
@@ -233,7 +235,7 @@ async def pupil(port, stats, code, end):
             continue
         failures = 0
         if status == 200 and json.loads(content)["etag"] != etag:
-            status, _, page = await client.request("page", "GET", f"/fr/classe/{code}")
+            status, _, page = await client.request("page", "GET", part)
             if status != 200:
                 failures += 1
                 continue
@@ -263,10 +265,13 @@ async def teacher(port, stats, slug, end, start_delay, ready):
     stats.codes.append(code)
     ready.set_result(code)
 
+    part = host + "?part=live"
+    _, _, shown = await client.request("teacher", "GET", host)
+    screen = {"page": shown}  # what the teacher's screen shows now
+
     async def poll_counts():
-        """live.js on the teacher's screen: poll the counts, reload the screen on a change."""
-        _, _, page = await client.request("teacher", "GET", host)
-        etag, failures = page_etag(page), 0
+        """live.js on the teacher's screen: poll the counts, update the screen on a change."""
+        etag, failures = page_etag(screen["page"]), 0
         while etag and time.monotonic() < end:
             await asyncio.sleep(wait_after(failures))
             status, _, content = await client.request(
@@ -278,18 +283,23 @@ async def teacher(port, stats, slug, end, start_delay, ready):
                 continue
             failures = 0
             if status == 200 and json.loads(content)["etag"] != etag:
-                _, _, page = await client.request("teacher", "GET", host)
+                _, _, page = await client.request("teacher", "GET", part)
+                screen["page"] = page or screen["page"]
                 etag = page_etag(page) or etag
                 if FINISHED_PAGE.search(page or b""):
                     break
 
     async def act(action):
-        _, _, page = await client.request("teacher", "GET", host)
+        """A button of the screen, sent in the background; the screen shows the answer."""
+        page = screen["page"]
         version, token = VERSION.search(page or b""), CSRF.search(page or b"")
         if version and token:
-            await client.request("teacher", "POST", host, {
+            status, _, _ = await client.request("teacher", "POST", part, {
                 "action": action, "version": version.group(1).decode(),
                 "csrf_token": token.group(1).decode()}, expect=(303,))
+            if status == 303:
+                _, _, page = await client.request("teacher", "GET", part)
+                screen["page"] = page or screen["page"]
 
     poller = asyncio.create_task(poll_counts())
     await asyncio.sleep(8)  # pupils join

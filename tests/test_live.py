@@ -234,6 +234,34 @@ def test_a_late_pupil_lands_on_the_current_question(app, module):
     assert "Question 2 sur" in page and module.quiz.questions[1].prompt in page
 
 
+def test_the_live_part_is_the_page_without_the_site_around_it(app, module):
+    """live.js updates a page in place from `?part=live`: the same live element and title,
+    without the header, navigation and footer; a form sent for it answers in the same part."""
+    teacher, pupil = app.test_client(), app.test_client()
+    code = start(teacher, module)
+    join(pupil, code)
+    step(teacher, code, "start")
+    for client, address in ((pupil, f"/fr/classe/{code}"), (teacher, HOST["fr"].format(code=code))):
+        whole, part = text(client.get(address)), text(client.get(address + "?part=live"))
+        live = re.search(r"<div class=\"live .*?(?=\s*</main>)", whole, re.S).group(0)
+        assert live.strip() in part
+        assert re.search(r"<title>.*</title>", whole).group(0) in part
+        assert "site-header" in whole and "site-header" not in part
+        assert "site-footer" not in part and "pont.css" not in part
+    first = module.quiz.questions[0]
+    sent = pupil.post(f"/fr/classe/{code}?part=live",
+                      data={"question": first.id, "option": [right(first).id]})
+    assert sent.status_code == 303 and sent.headers["Location"].endswith("?part=live")
+    page = text(pupil.get(sent.headers["Location"]))
+    assert "Ta réponse est enregistrée." in page and "site-header" not in page
+    version = re.search(r'name="version" value="(\d+)"', text(teacher.get(
+        HOST["fr"].format(code=code)))).group(1)
+    moved = teacher.post(HOST["fr"].format(code=code) + "?projector=1&part=live",
+                         data={"action": "reveal", "version": version})
+    assert moved.status_code == 303
+    assert moved.headers["Location"].endswith("/animer?part=live&projector=1")
+
+
 def test_a_reload_or_a_lost_tab_keeps_the_pseudonym_and_the_answer(app, module):
     teacher, pupil = app.test_client(), app.test_client()
     code = start(teacher, module)

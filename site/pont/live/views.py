@@ -134,6 +134,18 @@ def qr_svg(url: str, title: str) -> Markup:
 
 
 
+def layout() -> str:
+    """The page around a live element: the whole site's, or with `?part=live` only what
+    live.js reads to update a page in place (its title and the live element), which spares
+    the site's header, navigation and footer at every step of a class."""
+    return "live/_part.html" if request.args.get("part") == "live" else "base.html"
+
+
+def here_again(endpoint: str, **values) -> str:
+    """Where a form sent from a live page goes back to, in the same layout."""
+    return url_for(endpoint, part="live" if layout() != "base.html" else None, **values)
+
+
 def not_modified(etag: str, cache_control: str) -> Response | None:
     if etag in request.if_none_match:
         response = Response(status=304)
@@ -229,7 +241,7 @@ def render_pupil(live, module, who, lang, error=None, chosen=(), status=200):
     question = sessions.current_question(live, module)
     finished = live.phase == FINISHED
     page = render_template(
-        "live/pupil.html", live=live, module=module, question=question,
+        "live/pupil.html", layout=layout(), live=live, module=module, question=question,
         name=pseudonyms.label(who.pseudonym, lang),
         mine=sessions.mine(db, who, question.id) if question else None,
         summary=sessions.summary(db, live, module) if finished else None,
@@ -262,7 +274,7 @@ def pupil(lang: str, code: str):
             if error.reason not in ("empty", "invalid"):
                 raise
             return render_pupil(live, module, who, lang, MESSAGES[error.reason], values, 400)
-        return redirect(url_for("live.pupil", code=code), 303)
+        return redirect(here_again("live.pupil", code=code), 303)
     if who is None:
         if live.phase == FINISHED:
             raise Problem(410, "finished")
@@ -343,11 +355,12 @@ def host(lang: str, code: str):
                 raise Problem(409, "not-now")
         else:
             raise Problem(400, "bad-action")
-        return redirect(here, 303)
+        return redirect(here_again("live.host", code=code, projector=1 if projector else None),
+                        303)
     question = sessions.current_question(live, module)
     join_url = url_for("live.pupil", code=code, _external=True)
     page = render_template(
-        "live/host.html", live=live, module=module, question=question, here=here,
+        "live/host.html", layout=layout(), live=live, module=module, question=question, here=here,
         projector=projector, projector_url=url_for("live.host", code=code, projector=1),
         plain_url=url_for("live.host", code=code), counts_shown=sessions.counts_shown(live),
         tally=sessions.tally(db, live, question) if question else None,

@@ -1,16 +1,18 @@
 /* Live class sessions: keep the page current by polling a small JSON endpoint.
    Without this script every page still works: forms post to the server, and a link refreshes.
    A change of step (new question, answer shown) replaces the page's live region and is read
-   out by a polite status message; focus never moves on an automatic update. On the teacher's
-   screen, the forms are sent in the background (a full page load would leave full screen),
-   keys R, N and F press the buttons that show them, and projector mode is switched here. */
+   out by a polite status message; focus never moves on an automatic update. Updates ask for
+   the page's live part only (`?part=live`: no site header or footer to render and send).
+   Forms are sent in the background too: a pupil's answer, and on the teacher's screen every
+   step (a full page load would leave full screen); there keys R, N and F press the buttons
+   that show them, and projector mode is switched here. */
 (function () {
   "use strict";
   var root = document.querySelector("[data-live]");
   if (!root) return;
   var status = root.querySelector("[data-live-status]");
   var host = root.hasAttribute("data-host");
-  var canFetch = !!(window.fetch && window.DOMParser && window.FormData);
+  var canFetch = !!(window.fetch && window.DOMParser && window.FormData && window.URL);
   var stateUrl = root.dataset.stateUrl;
   var etag = root.dataset.etag;
   var EVERY = 2000, WHEN_HIDDEN = 10000, LONGEST = 30000;
@@ -44,8 +46,15 @@
     }).then(function () { failures = 0; }, function () { failures += 1; }).then(schedule);
   }
 
+  /* The same address, asking for the live part of the page only. */
+  function partOf(address) {
+    var url = new URL(address, window.location.href);
+    url.searchParams.set("part", "live");
+    return url.href;
+  }
+
   function update() {
-    return fetch(window.location.href, {
+    return fetch(partOf(window.location.href), {
       headers: { "Accept": "text/html" }, cache: "no-store", credentials: "same-origin"
     }).then(function (response) {
       if (!response.ok) throw new Error("HTTP " + response.status);
@@ -116,6 +125,29 @@
     setTimeout(function () { status.textContent = words.join(". "); }, 100);
   }
 
+  /* A form of the live part (an answer, a teacher's step), sent in the background. */
+  function send(form, submitter) {
+    if (form.dataset.sending) return;
+    form.dataset.sending = "1";
+    var body = new FormData(form);
+    if (submitter && submitter.name) body.append(submitter.name, submitter.value);
+    fetch(partOf(form.getAttribute("action")), {
+      method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "text/html" }
+    }).then(function (response) {
+      return response.text().then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        if (!response.ok || !apply(doc, true)) throw new Error("HTTP " + response.status);
+        if (!host) announce();  // "Your answer is saved", said where the page stays put
+        if (!stopped) schedule();
+      });
+    }).catch(function () {
+      // Let the browser send it and show the server's answer (a message, or the new step).
+      delete form.dataset.sending;
+      form.dataset.plain = "1";
+      if (form.requestSubmit && submitter) form.requestSubmit(submitter); else form.submit();
+    }).then(function () { delete form.dataset.sending; });
+  }
+
   // The teacher's screen ----------------------------------------------------------------
 
   var memory = "pont-projector:" + root.dataset.code;
@@ -162,27 +194,6 @@
       target.closest("input, textarea, select, [contenteditable]:not([contenteditable=false])"));
   }
 
-  function send(form, submitter) {
-    if (form.dataset.sending) return;
-    form.dataset.sending = "1";
-    var body = new FormData(form);
-    if (submitter && submitter.name) body.append(submitter.name, submitter.value);
-    fetch(form.getAttribute("action"), {
-      method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "text/html" }
-    }).then(function (response) {
-      return response.text().then(function (html) {
-        var doc = new DOMParser().parseFromString(html, "text/html");
-        if (!response.ok || !apply(doc, true)) throw new Error("HTTP " + response.status);
-        if (!stopped) schedule();
-      });
-    }).catch(function () {
-      // Let the browser send it and show the server's answer (a message, or the new step).
-      delete form.dataset.sending;
-      form.dataset.plain = "1";
-      if (form.requestSubmit && submitter) form.requestSubmit(submitter); else form.submit();
-    }).then(function () { delete form.dataset.sending; });
-  }
-
   if (host) {
     root.classList.add("has-shortcuts");
     var remembered = null;
@@ -210,17 +221,15 @@
       event.preventDefault();
       control.click();
     });
-    if (canFetch) {
-      root.addEventListener("submit", function (event) {
-        var form = event.target;
-        if (form.dataset.plain) return;
-        event.preventDefault();
-        send(form, event.submitter);
-      });
-    }
   }
 
   if (!canFetch) return;
+  root.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset.plain) return;
+    event.preventDefault();
+    send(form, event.submitter);
+  });
   document.addEventListener("visibilitychange", function () {
     if (!document.hidden && !stopped) poll();
   });
