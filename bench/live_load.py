@@ -64,6 +64,10 @@ PAGE_ETAG = re.compile(rb'data-live [^>]*data-etag="([^"]+)"')
 FINISHED_PAGE = re.compile(rb"data-live [^>]*data-finished")
 # live.js: EVERY, LONGEST, and the statuses after which it reloads the page and stops.
 POLL_MAX = 30.0
+# What live.js asks for to update a page and sends its forms to: the page's live part
+# (`--pages part`); `--pages whole` is the whole page, as before, the baseline.
+PART = {"part": "?part=live", "whole": ""}
+part_query = PART["part"]
 STOP = (403, 404, 410)
 CODE = re.compile(r"/([A-Z0-9]{6})/")
 
@@ -73,7 +77,7 @@ class Stats:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     examples: list[str] = field(default_factory=list)
-    # (class code, question id) -> answers the server took (303); per class, answers whose
+    # (class code, question id) -> answers the server took; per class, answers whose
     # fate is unknown (no response).
     sent: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
     unsure: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -193,7 +197,7 @@ async def pupil(port, stats, code, end):
     if status != 303:
         return
     _, _, page = await client.request("page", "GET", f"/fr/classe/{code}")
-    part = f"/fr/classe/{code}?part=live"  # what live.js fetches and posts to
+    part = f"/fr/classe/{code}{part_query}"  # what live.js fetches and posts to
     answered, tasks = set(), []
 
     async def answer(page_bytes, question):
@@ -202,12 +206,14 @@ async def pupil(port, stats, code, end):
         if options and csrf and time.monotonic() < end:
             form = {"question": question, "option": random.choice(options).decode(),
                     "csrf_token": csrf.group(1).decode()}
-            # 303 on success; 409 when the teacher moved on while the pupil was thinking,
-            # 410 when the session ended meanwhile: the right answers to late pupils.
+            # The live part (200) or, for the whole page, a redirect to it (303); 409 when
+            # the teacher moved on while the pupil was thinking, 410 when the session ended
+            # meanwhile: the right answers to late pupils.
             status, _, _ = await client.request("answer", "POST", part, form,
-                                                expect=(303, 409, 410))
-            if status == 303:
+                                                expect=(200, 303, 409, 410))
+            if status in (200, 303):
                 stats.sent[(code, question)] += 1
+            if status == 303:
                 await client.request("page", "GET", part)
             elif status is None:
                 stats.unsure[code] += 1
@@ -265,7 +271,7 @@ async def teacher(port, stats, slug, end, start_delay, ready):
     stats.codes.append(code)
     ready.set_result(code)
 
-    part = host + "?part=live"
+    part = host + part_query
     _, _, shown = await client.request("teacher", "GET", host)
     screen = {"page": shown}  # what the teacher's screen shows now
 
@@ -294,12 +300,12 @@ async def teacher(port, stats, slug, end, start_delay, ready):
         page = screen["page"]
         version, token = VERSION.search(page or b""), CSRF.search(page or b"")
         if version and token:
-            status, _, _ = await client.request("teacher", "POST", part, {
+            status, _, page = await client.request("teacher", "POST", part, {
                 "action": action, "version": version.group(1).decode(),
-                "csrf_token": token.group(1).decode()}, expect=(303,))
+                "csrf_token": token.group(1).decode()}, expect=(200, 303))
             if status == 303:
                 _, _, page = await client.request("teacher", "GET", part)
-                screen["page"] = page or screen["page"]
+            screen["page"] = page or screen["page"]
 
     poller = asyncio.create_task(poll_counts())
     await asyncio.sleep(8)  # pupils join
@@ -587,6 +593,7 @@ def start_proxy(app_port: int, work: Path):
 
 
 def main() -> None:
+    global part_query
     raise_open_files_limit()
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -596,6 +603,9 @@ def main() -> None:
     parser.add_argument("--polls", default="flask,fast",
                         help="which poll to measure, in turn for each number of classes: "
                              "flask (the view, LIVE_FAST_POLL=0: the baseline) and fast")
+    parser.add_argument("--pages", default="part",
+                        help="what a page's update fetches, in turn: part (the live part, "
+                             "as live.js does) and/or whole (the whole page, the baseline)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8,
                         help="more than 1: gthread workers, and browsers keep connections open")
@@ -612,12 +622,12 @@ def main() -> None:
                              "poll cached one second, as the README suggests for production")
     args = parser.parse_args()
     counts = [int(n) for n in args.classes.split(",")]
-    polls = args.polls.split(",")
+    polls, pages = args.polls.split(","), args.pages.split(",")
     Client.keep_alive = args.threads > 1
     if max(counts) > MAX_CLASSES or not 5 <= args.seconds <= 600 or not set(polls) <= {
-            "flask", "fast"}:
+            "flask", "fast"} or not set(pages) <= set(PART):
         raise SystemExit(f"at most {MAX_CLASSES} classes, 5 to 600 seconds per run, "
-                         "--polls flask and/or fast")
+                         "--polls flask and/or fast, --pages part and/or whole")
     print(f"{os.cpu_count()} cores; {'nginx (1 worker) -> ' if args.proxy else ''}"
           f"gunicorn -w {args.workers}"
           f"{f' gthread --threads {args.threads}' if args.threads > 1 else ' (sync)'}; "
@@ -654,19 +664,20 @@ def main() -> None:
                          "--rate", "100", "--format", "raw",
                          "--output", f"{args.profile}.{engine}.{poll}"],
                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-            for classes in counts:
-                for poll in polls:
-                    server, port, app_port = servers[poll]
-                    name = f"{engine}{'+nginx' if args.proxy else ''} {poll}"
-                    kinds_before = app_cpu(app_port, args.workers)
-                    server_cpu, own_cpu = cpu_seconds(server.pid), time.process_time()
-                    stats, elapsed = asyncio.run(run_classes(port, classes, args.seconds,
-                                                             args.module))
-                    cpu = {"server": cpu_seconds(server.pid) - server_cpu,
-                           "client": time.process_time() - own_cpu,
-                           "kinds": difference(app_cpu(app_port, args.workers), kinds_before),
-                           "counted": summaries(app, stats.codes, args.module)}
-                    rows.append(report(name, classes, stats, elapsed, cpu))
+            for classes, poll, shown in ((c, p, s) for c in counts for p in polls
+                                         for s in pages):
+                part_query = PART[shown]
+                server, port, app_port = servers[poll]
+                name = f"{engine}{'+nginx' if args.proxy else ''} {poll} poll, {shown} pages"
+                kinds_before = app_cpu(app_port, args.workers)
+                server_cpu, own_cpu = cpu_seconds(server.pid), time.process_time()
+                stats, elapsed = asyncio.run(run_classes(port, classes, args.seconds,
+                                                         args.module))
+                cpu = {"server": cpu_seconds(server.pid) - server_cpu,
+                       "client": time.process_time() - own_cpu,
+                       "kinds": difference(app_cpu(app_port, args.workers), kinds_before),
+                       "counted": summaries(app, stats.codes, args.module)}
+                rows.append(report(name, classes, stats, elapsed, cpu))
         finally:
             for spy in spies:
                 spy.send_signal(2)  # py-spy writes its file on SIGINT

@@ -236,7 +236,7 @@ def test_a_late_pupil_lands_on_the_current_question(app, module):
 
 def test_the_live_part_is_the_page_without_the_site_around_it(app, module):
     """live.js updates a page in place from `?part=live`: the same live element and title,
-    without the header, navigation and footer; a form sent for it answers in the same part."""
+    without the header, navigation and footer; a form sent for it answers with that part."""
     teacher, pupil = app.test_client(), app.test_client()
     code = start(teacher, module)
     join(pupil, code)
@@ -249,17 +249,16 @@ def test_the_live_part_is_the_page_without_the_site_around_it(app, module):
         assert "site-header" in whole and "site-header" not in part
         assert "site-footer" not in part and "pont.css" not in part
     first = module.quiz.questions[0]
-    sent = pupil.post(f"/fr/classe/{code}?part=live",
-                      data={"question": first.id, "option": [right(first).id]})
-    assert sent.status_code == 303 and sent.headers["Location"].endswith("?part=live")
-    page = text(pupil.get(sent.headers["Location"]))
-    assert "Ta réponse est enregistrée." in page and "site-header" not in page
+    sent = text(pupil.post(f"/fr/classe/{code}?part=live",
+                           data={"question": first.id, "option": [right(first).id]}))
+    assert "Ta réponse est enregistrée." in sent and "site-header" not in sent
     version = re.search(r'name="version" value="(\d+)"', text(teacher.get(
         HOST["fr"].format(code=code)))).group(1)
     moved = teacher.post(HOST["fr"].format(code=code) + "?projector=1&part=live",
                          data={"action": "reveal", "version": version})
-    assert moved.status_code == 303
-    assert moved.headers["Location"].endswith("/animer?part=live&projector=1")
+    assert moved.status_code == 200 and "site-header" not in text(moved)
+    assert 'class="live live-host is-projector"' in text(moved)
+    assert has("1 élève sur 1 a répondu", text(moved))  # the reveal, counted
 
 
 def test_a_reload_or_a_lost_tab_keeps_the_pseudonym_and_the_answer(app, module):
@@ -781,6 +780,40 @@ def test_forms_need_their_csrf_token(strict_app, module):
                         data={"action": "start", "version": "1"}).status_code == 400
     assert teacher.post(HOST["fr"].format(code=code), data={
         "action": "start", "version": "1", "csrf_token": token_of(host)}).status_code == 303
+
+
+def test_pupils_on_the_same_step_share_one_rendering_each_with_their_name_and_token(
+        strict_app, module):
+    teacher = strict_app.test_client()
+    page = teacher.get(START["fr"].format(slug=module.slug)).get_data(as_text=True)
+    created = teacher.post(START["fr"].format(slug=module.slug),
+                           data={"csrf_token": token_of(page)})
+    code = re.search(r"/([A-Z0-9]{6})/", created.headers["Location"]).group(1)
+    host = teacher.get(HOST["fr"].format(code=code)).get_data(as_text=True)
+    teacher.post(HOST["fr"].format(code=code), data={
+        "action": "start", "version": "1", "csrf_token": token_of(host)})
+    pupils = []
+    for number in range(3):
+        pupil = strict_app.test_client()
+        pupil.environ_base["REMOTE_ADDR"] = f"10.0.1.{number}"
+        form = token_of(pupil.get("/fr/classe").get_data(as_text=True))
+        pupil.post("/fr/classe", data={"code": code, "csrf_token": form})
+        pupils.append(pupil)
+    shared = strict_app.extensions["pont_live_pages"]
+    shared.pages.clear()
+    pages = [text(pupil.get(f"/fr/classe/{code}?part=live")) for pupil in pupils]
+    assert len(shared.pages) == 1  # rendered once for the three
+    names, tokens = {pseudonym_of(page) for page in pages}, {token_of(page) for page in pages}
+    assert len(names) == 3 and len(tokens) == 3
+    assert "\ue000" not in "".join(pages)
+    first = module.quiz.questions[0]
+    for pupil, page in zip(pupils, pages):
+        sent = pupil.post(f"/fr/classe/{code}?part=live", data={
+            "question": first.id, "option": [right(first).id], "csrf_token": token_of(page)})
+        assert sent.status_code == 200 and "Ta réponse est enregistrée." in text(sent)
+        assert pseudonym_of(sent) == pseudonym_of(page)
+    assert count(strict_app, LiveAnswer) == 3
+    assert len(shared.pages) == 2  # the same answer: one more rendering, shared again
 
 
 def test_joining_and_answering_are_rate_limited(strict_app, module):

@@ -12,6 +12,7 @@ from . import db, i18n, keyfiles, production, request_log, security, static_file
 from .config import ROOT, Defaults, from_environment
 from .extensions import babel, csrf, init_limiter
 from .live import fast_poll
+from .live.shared_pages import SharedPages
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -93,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(quiz_views.bp)
     app.register_blueprint(report_views.bp)
     app.register_blueprint(live_views.bp)
+    app.extensions["pont_live_pages"] = SharedPages()
     app.register_blueprint(staff_views.bp)
     app.register_blueprint(account_views.bp)
     app.register_blueprint(statistics_views.bp)

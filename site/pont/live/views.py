@@ -24,6 +24,7 @@ from flask import (
 )
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -134,16 +135,16 @@ def qr_svg(url: str, title: str) -> Markup:
 
 
 
+def in_part() -> bool:
+    """Whether live.js asked for the page's live part only (`?part=live`): the title and the
+    live element it reads to update a page in place, without the site's header, navigation
+    and footer. A form it sends in the background gets that part back at once, with no
+    redirect to follow: only a browser's own form post needs one (a reload must not resend)."""
+    return request.args.get("part") == "live"
+
+
 def layout() -> str:
-    """The page around a live element: the whole site's, or with `?part=live` only what
-    live.js reads to update a page in place (its title and the live element), which spares
-    the site's header, navigation and footer at every step of a class."""
-    return "live/_part.html" if request.args.get("part") == "live" else "base.html"
-
-
-def here_again(endpoint: str, **values) -> str:
-    """Where a form sent from a live page goes back to, in the same layout."""
-    return url_for(endpoint, part="live" if layout() != "base.html" else None, **values)
+    return "live/_part.html" if in_part() else "base.html"
 
 
 def not_modified(etag: str, cache_control: str) -> Response | None:
@@ -240,14 +241,23 @@ def render_pupil(live, module, who, lang, error=None, chosen=(), status=200):
     db = get_session()
     question = sessions.current_question(live, module)
     finished = live.phase == FINISHED
-    page = render_template(
-        "live/pupil.html", layout=layout(), live=live, module=module, question=question,
-        name=pseudonyms.label(who.pseudonym, lang),
-        mine=sessions.mine(db, who, question.id) if question else None,
-        summary=sessions.summary(db, live, module) if finished else None,
-        results=sessions.results(db, who) if finished else None,
-        error=error, chosen=chosen, etag=str(live.version),
-        state_url=url_for("live.pupil_state", code=live.code))
+    mine = sessions.mine(db, who, question.id) if question else None
+
+    def render(name: str, csrf_token) -> str:
+        return render_template(
+            "live/pupil.html", layout=layout(), live=live, module=module, question=question,
+            name=name, mine=mine, csrf_token=csrf_token,
+            summary=sessions.summary(db, live, module) if finished else None,
+            results=sessions.results(db, who) if finished else None,
+            error=error, chosen=chosen, etag=str(live.version),
+            state_url=url_for("live.pupil_state", code=live.code))
+
+    name = pseudonyms.label(who.pseudonym, lang)
+    if finished or error:  # the pupil's own score, or what they chose: theirs alone
+        page = render(name, generate_csrf)
+    else:
+        page = current_app.extensions["pont_live_pages"].page(
+            (live.code, live.version, lang, layout(), mine), render, name, generate_csrf)
     return page, status, NO_STORE
 
 
@@ -274,7 +284,9 @@ def pupil(lang: str, code: str):
             if error.reason not in ("empty", "invalid"):
                 raise
             return render_pupil(live, module, who, lang, MESSAGES[error.reason], values, 400)
-        return redirect(here_again("live.pupil", code=code), 303)
+        if in_part():
+            return render_pupil(live, module, who, lang)
+        return redirect(url_for("live.pupil", code=code), 303)
     if who is None:
         if live.phase == FINISHED:
             raise Problem(410, "finished")
@@ -355,8 +367,8 @@ def host(lang: str, code: str):
                 raise Problem(409, "not-now")
         else:
             raise Problem(400, "bad-action")
-        return redirect(here_again("live.host", code=code, projector=1 if projector else None),
-                        303)
+        if not in_part():
+            return redirect(here, 303)
     question = sessions.current_question(live, module)
     join_url = url_for("live.pupil", code=code, _external=True)
     page = render_template(
