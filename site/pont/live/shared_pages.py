@@ -2,10 +2,11 @@
 
 At each step of a class, its pupils fetch their page within two seconds of one another
 (live.js), and they all see the same thing but for their pseudonym, their form's CSRF token
-and their own answer. A page is rendered once per key (the session's version among it, and
-the pupil's answer), with markers where the pseudonym and the token go; each pupil gets a
-copy with their own. A step taken by any process changes the version in the database, hence
-the key: there is nothing to invalidate, and old pages fall off the end.
+and their own answer. A page is rendered once per key (the session's code and version, the
+language, the layout and the pupil's answer), with markers where the pseudonym and the token
+go; each pupil gets a copy with their own. A step taken by any process changes the version
+in the database, hence the key: there is nothing to invalidate, and old pages fall off the
+end.
 """
 
 from __future__ import annotations

@@ -133,8 +133,6 @@ def qr_svg(url: str, title: str) -> Markup:
     return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
 
 
-
-
 def in_part() -> bool:
     """Whether live.js asked for the page's live part only (`?part=live`): the title and the
     live element it reads to update a page in place, without the site's header, navigation
@@ -372,8 +370,8 @@ def host(lang: str, code: str):
     question = sessions.current_question(live, module)
     join_url = url_for("live.pupil", code=code, _external=True)
     page = render_template(
-        "live/host.html", layout=layout(), live=live, module=module, question=question, here=here,
-        projector=projector, projector_url=url_for("live.host", code=code, projector=1),
+        "live/host.html", layout=layout(), live=live, module=module, question=question,
+        here=here, projector=projector, projector_url=url_for("live.host", code=code, projector=1),
         plain_url=url_for("live.host", code=code), counts_shown=sessions.counts_shown(live),
         tally=sessions.tally(db, live, question) if question else None,
         roster=[(p.id, pseudonyms.label(p.pseudonym, lang)) for p in sessions.roster(db, live)],
