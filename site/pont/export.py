@@ -117,8 +117,8 @@ class Exporter:
             notice = _("This copy of Pont scores quizzes with JavaScript, which is turned off "
                        "here. Turn it on, or take the quiz on %(site)s.", site=self.public_url)
             sentences = {
-                "missing": _("Please answer every question. Not answered yet: %(list)s.",
-                             list="{list}"),
+                # The online quiz's words, naming the first question left without answer.
+                "missing": _("Question %(num)d has no answer yet.").replace("%(num)d", "{num}"),
                 "score": re.sub("<[^>]+>", "", _(
                     "You got <strong>%(score)s out of %(total)s</strong> right.",
                     score="{score}", total="{total}")),

@@ -28,7 +28,7 @@
       if (check) check.click(); else fieldset.dispatchEvent(new Event("change"));
     });
     if (missing.length) {
-      result.textContent = form.dataset.missing.replace("{list}", missing.join(", "));
+      result.textContent = form.dataset.missing.replace("{num}", missing[0]);
     } else {
       result.textContent = form.dataset.score.replace("{score}", score)
         .replace("{total}", questions.length) + " " +
