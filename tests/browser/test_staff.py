@@ -37,6 +37,9 @@ def test_a_referent_handles_a_case_with_the_keyboard_only(app, site, live_server
     # The school's reports: the urgent case says so in words.
     site.wait_for_url(f"{live_server}{staff.url('dashboard', lang=lang)}")
     fits(site, PHONE["width"])
+    # The back office's bar is three short rows: at most 15 % of a phone's first screen.
+    assert site.evaluate("document.querySelector('main').getBoundingClientRect().top") \
+        <= 0.15 * PHONE["height"]
     assert_no_violations(site)
     assert staff.EMAIL in site.inner_text(".staff-bar")
     assert {"fr": "Danger immédiat\u00a0: oui", "en": "Danger now: yes"}[lang] in \
