@@ -218,6 +218,11 @@ def test_projector_mode_is_entered_left_and_remembered(contexts, server):
     teacher.wait_for_url(f"{server}/en/class/{code}/host?projector=1")
     assert not header.is_visible()
     assert teacher.locator("#host-projector").inner_text().startswith("Leave projector mode")
+    # Escape leaves full screen here: pressed twice, it does not take the quick exit.
+    teacher.keyboard.press("Escape")
+    teacher.keyboard.press("Escape")
+    assert teacher.evaluate("document.body.hidden") is False
+    assert teacher.url == f"{server}/en/class/{code}/host?projector=1"
     # A reload keeps the layout; so does opening the screen again in the same tab.
     teacher.reload()
     assert not header.is_visible()

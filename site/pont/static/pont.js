@@ -15,10 +15,12 @@
     event.preventDefault();
     leave(link.href);
   });
-  // Escape pressed twice quickly also leaves.
+  // Escape pressed twice quickly also leaves; not on a teacher's live screen, where Escape
+  // leaves full screen and a class's screen must not vanish in front of it.
   var lastEscape = 0;
+  var hosting = !!document.querySelector("[data-live][data-host]");
   document.addEventListener("keydown", function (event) {
-    if (event.key !== "Escape") return;
+    if (event.key !== "Escape" || hosting) return;
     var now = Date.now();
     if (now - lastEscape < 600) {
       var link = document.querySelector("[data-quick-exit]");
