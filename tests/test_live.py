@@ -214,13 +214,20 @@ def test_answers_reach_the_anonymous_counters_once(app, module):
     first = module.quiz.questions[0]
     for _ in range(3):
         answer(pupil, code, first, right(first).id)
+    assert count(app, LiveAnswer) == 1
+    # The session's answers reach the counters when it ends, in one addition.
+    assert count(app, QuestionCount) == 0
+    page = text(teacher.get(HOST["fr"].format(code=code)))
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    finish = {"action": "finish", "version": version}
+    assert teacher.post(HOST["fr"].format(code=code), data=finish).status_code == 303
+    assert teacher.post(HOST["fr"].format(code=code), data=finish).status_code == 409  # once
     where = {"audience": "pupils", "module": module.slug, "question": first.id}
     with app.extensions["pont_sessionmaker"]() as db:
         counts = db.scalar(select(QuestionCount).filter_by(**where))
         assert (counts.answered, counts.right) == (1, 1)
         option = db.scalar(select(OptionCount).filter_by(**where, option=right(first).id))
         assert option.count == 1
-    assert count(app, LiveAnswer) == 1
 
 
 def test_a_late_pupil_lands_on_the_current_question(app, module):
@@ -727,10 +734,18 @@ def test_cleanup_deletes_pseudonyms_and_answers_but_keeps_anonymous_counts(app, 
     assert result.exit_code == 0 and "Deleted 1 expired" in result.output
     assert row(app, old) is None and row(app, fresh) is not None
     assert count(app, Participant) == 1 and count(app, LiveAnswer) == 1
-    with app.extensions["pont_sessionmaker"]() as db:
-        counts = db.scalar(select(QuestionCount).filter_by(
-            audience="pupils", module=module.slug, question=module.quiz.questions[0].id))
-        assert counts.answered == 2
+
+    def answered() -> int:
+        with app.extensions["pont_sessionmaker"]() as db:
+            return db.scalar(select(QuestionCount.answered).filter_by(
+                audience="pupils", module=module.slug, question=module.quiz.questions[0].id))
+
+    assert answered() == 1  # the unfinished session's answer, counted as it was deleted
+    step(teacher, fresh, "finish")
+    assert answered() == 2
+    age(app, fresh, hours=5)
+    assert "Deleted 1 expired" in runner.invoke(args=["live", "cleanup"]).output
+    assert answered() == 2  # a finished session was counted when it ended, not again
 
 
 def test_cleanup_runs_by_itself_when_someone_joins(app, module):
@@ -807,7 +822,7 @@ def test_pupils_on_the_same_step_share_one_rendering_each_with_their_name_and_to
     assert len(names) == 3 and len(tokens) == 3
     assert "\ue000" not in "".join(pages)
     first = module.quiz.questions[0]
-    for pupil, page in zip(pupils, pages):
+    for pupil, page in zip(pupils, pages, strict=True):
         sent = pupil.post(f"/fr/classe/{code}?part=live", data={
             "question": first.id, "option": [right(first).id], "csrf_token": token_of(page)})
         assert sent.status_code == 200 and "Ta réponse est enregistrée." in text(sent)

@@ -142,10 +142,6 @@ def test_two_processes_serve_one_session(app, library, servers):
         state = json.loads(body)
         assert (state["participants"], state["answered"]) == (12, 12)
         assert state["options"][right.id] == 12
-    with app.extensions["pont_sessionmaker"]() as db:
-        counts = db.scalar(select(QuestionCount).filter_by(
-            audience="pupils", module=module.slug, question=first.id))
-        assert (counts.answered, counts.right) == (12, 12)
 
     # A teacher's double click reaching both processes moves on once.
     version = re.search(r'name="version" value="(\d+)"', teacher.open(b + host)[1]).group(1)
@@ -161,3 +157,14 @@ def test_two_processes_serve_one_session(app, library, servers):
     for server in (a, b):
         assert stranger.open(server + host)[0] == 403
     assert count(app, Participant) == 12
+
+    # Ending it on both processes at once counts the class's answers once.
+    page = teacher.open(a + host)[1]
+    finish = {"action": "finish",
+              "version": re.search(r'name="version" value="(\d+)"', page).group(1),
+              "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)}
+    assert [teacher.open(server + host, finish)[0] for server in (b, a)] == [200, 409]
+    with app.extensions["pont_sessionmaker"]() as db:
+        counts = db.scalar(select(QuestionCount).filter_by(
+            audience="pupils", module=module.slug, question=first.id))
+        assert (counts.answered, counts.right) == (12, 12)

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from ..throttle import Every
-from .models import LiveAnswer, LiveSession, Participant, utcnow
+from . import sessions
+from .models import FINISHED, LiveAnswer, LiveSession, Participant, utcnow
 
 # A clean-up run on access, by one process, at most every five minutes.
 ON_ACCESS = Every(300)
@@ -25,14 +26,26 @@ def max_idle() -> datetime.timedelta:
 
 
 def purge(db: Session, idle: datetime.timedelta) -> int:
-    """Delete every session idle for longer than `idle`, with all it holds; return how many."""
+    """Delete every session idle for longer than `idle`, with all it holds; return how many.
+
+    A session that was never finished has its answers counted first (a finished one had them
+    counted when it ended), in the same transaction as the deletion. Marking it finished
+    claims it: when two processes clean up at once, only one of them counts it.
+    """
     cutoff = utcnow() - idle
-    expired = select(LiveSession.id).where(LiveSession.touched_at < cutoff)
-    db.execute(delete(LiveAnswer).where(LiveAnswer.session_id.in_(expired)))
-    db.execute(delete(Participant).where(Participant.session_id.in_(expired)))
-    count = db.execute(delete(LiveSession).where(LiveSession.touched_at < cutoff)).rowcount
+    expired = list(db.scalars(select(LiveSession).where(LiveSession.touched_at < cutoff)))
+    for live in expired:
+        claimed = db.execute(update(LiveSession).where(
+            LiveSession.id == live.id, LiveSession.phase != FINISHED,
+            LiveSession.touched_at < cutoff).values(phase=FINISHED)).rowcount == 1
+        if claimed:
+            sessions.count_answers(db, live)
+    ids = [live.id for live in expired]
+    db.execute(delete(LiveAnswer).where(LiveAnswer.session_id.in_(ids)))
+    db.execute(delete(Participant).where(Participant.session_id.in_(ids)))
+    db.execute(delete(LiveSession).where(LiveSession.id.in_(ids)))
     db.commit()
-    return count
+    return len(ids)
 
 
 def purge_now_and_then(db: Session) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from ..content.model import Module, Question
 from ..db import add_unique
 from ..quizzes import stats
-from ..quizzes.scoring import Answer, Submission
+from ..quizzes.scoring import Answer
 from . import codes, pseudonyms
 from .models import FINISHED, LOBBY, QUESTION, REVEAL, LiveAnswer, LiveSession, Participant, utcnow
 
@@ -148,8 +148,9 @@ def answer(db: Session, live: LiveSession, who: Participant, module: Module,
            question_id: str, values: list[str]) -> bool:
     """Record an answer; False when this participant had already answered (a no-op).
 
-    The answer, its anonymous counters (pont.quizzes.stats) and the session's activity are
-    committed together, so an answer is counted once or not at all.
+    The answer and the session's activity are committed together. The anonymous counters
+    (pont.quizzes.stats) get the session's answers when it ends (`count_answers`): one
+    addition per class instead of a write to the same rows at every pupil's answer.
     """
     if live.phase == FINISHED:
         raise Problem(410, "finished")
@@ -174,7 +175,7 @@ def answer(db: Session, live: LiveSession, who: Participant, module: Module,
     if not _touch(db, live, LiveSession.version == live.version):
         db.rollback()
         raise Problem(409, "closed")
-    stats.record(db, module, Submission(answers={question_id: entry}))  # commits
+    db.commit()
     return True
 
 
@@ -202,8 +203,23 @@ def step(db: Session, live: LiveSession, module: Module, action: str, seen_versi
         .values(phase=target[0], position=target[1], version=LiveSession.version + 1,
                 touched_at=utcnow())
     ).rowcount == 1
+    if done and target[0] == FINISHED:
+        count_answers(db, live)  # in the same transaction as the step: once
     db.commit()
     return done
+
+
+def count_answers(db: Session, live: LiveSession) -> None:
+    """Add a session's answers to the anonymous quiz counters, when it ends or expires.
+
+    Called in the transaction that ends the session (a step that only one process can take,
+    or the clean-up that deletes it unfinished): its answers are counted exactly once, and
+    none is taken after that (the session is finished, or gone).
+    """
+    rows = db.execute(select(LiveAnswer.question, LiveAnswer.options, LiveAnswer.right)
+                      .where(LiveAnswer.session_id == live.id)).all()
+    stats.add(db, live.audience, live.module,
+              ((question, options.split(), right) for question, options, right in rows))
 
 
 def set_show_counts(db: Session, live: LiveSession, shown: bool) -> None:

@@ -1,11 +1,14 @@
-"""Anonymous counters: one more for each chosen option and each answered question.
+"""Anonymous counters: per question, how many answered it and how many were right; per
+option, how many chose it.
 
-Each increment is a single `INSERT … ON CONFLICT DO UPDATE SET n = n + 1`, so concurrent
-submissions never lose a count on SQLite or PostgreSQL.
+Each addition is a single `INSERT … ON CONFLICT DO UPDATE SET n = n + :added`, so
+concurrent submissions never lose a count on SQLite or PostgreSQL.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -29,15 +32,28 @@ def _upsert(session: Session, model, keys: dict, increments: dict) -> None:
     session.execute(statement)
 
 
+def add(session: Session, audience: str, module: str,
+        answers: Iterable[tuple[str, Iterable[str], bool]]) -> None:
+    """Count answers (question id, chosen option ids, right) in the session's transaction:
+    one increment per counter, in a fixed order (concurrent additions cannot deadlock)."""
+    answered, right, chosen = Counter(), Counter(), Counter()
+    for question_id, options, is_right in answers:
+        answered[question_id] += 1
+        right[question_id] += int(is_right)
+        chosen.update((question_id, option_id) for option_id in set(options))
+    where = {"audience": audience, "module": module}
+    for question_id in sorted(answered):
+        _upsert(session, QuestionCount, {**where, "question": question_id},
+                {"answered": answered[question_id], "right": right[question_id]})
+    for question_id, option_id in sorted(chosen):
+        _upsert(session, OptionCount, {**where, "question": question_id, "option": option_id},
+                {"count": chosen[(question_id, option_id)]})
+
+
 def record(session: Session, module: Module, submission: Submission) -> None:
-    where = {"audience": module.audience, "module": module.slug}
-    for answer in submission.answers.values():
-        _upsert(session, QuestionCount, {**where, "question": answer.question.id},
-                {"answered": 1, "right": int(answer.right)})
-        for option_id in sorted(answer.chosen):
-            _upsert(session, OptionCount,
-                    {**where, "question": answer.question.id, "option": option_id},
-                    {"count": 1})
+    add(session, module.audience, module.slug,
+        ((answer.question.id, answer.chosen, answer.right)
+         for answer in submission.answers.values()))
     session.commit()
 
 
