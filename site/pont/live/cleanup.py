@@ -32,15 +32,15 @@ def purge(db: Session, idle: datetime.timedelta) -> int:
     counted when it ended), in the same transaction as the deletion. Marking it finished
     claims it: when two processes clean up at once, only one of them counts it.
     """
-    cutoff = utcnow() - idle
-    expired = list(db.scalars(select(LiveSession).where(LiveSession.touched_at < cutoff)))
-    for live in expired:
-        claimed = db.execute(update(LiveSession).where(
-            LiveSession.id == live.id, LiveSession.phase != FINISHED,
-            LiveSession.touched_at < cutoff).values(phase=FINISHED)).rowcount == 1
-        if claimed:
-            sessions.count_answers(db, live)
-    ids = [live.id for live in expired]
+    expired = {live.id: live for live in db.scalars(
+        select(LiveSession).where(LiveSession.touched_at < utcnow() - idle))}
+    ids = list(expired)
+    claimed = db.scalars(
+        update(LiveSession).where(LiveSession.id.in_(ids), LiveSession.phase != FINISHED)
+        .values(phase=FINISHED).returning(LiveSession.id)
+        .execution_options(synchronize_session=False)).all()
+    for session_id in claimed:
+        sessions.count_answers(db, expired[session_id])
     db.execute(delete(LiveAnswer).where(LiveAnswer.session_id.in_(ids)))
     db.execute(delete(Participant).where(Participant.session_id.in_(ids)))
     db.execute(delete(LiveSession).where(LiveSession.id.in_(ids)))

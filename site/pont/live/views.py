@@ -240,10 +240,11 @@ def render_pupil(live, module, who, lang, error=None, chosen=(), status=200):
     question = sessions.current_question(live, module)
     finished = live.phase == FINISHED
     mine = sessions.mine(db, who, question.id) if question else None
+    around = layout()
 
     def render(name: str, csrf_token) -> str:
         return render_template(
-            "live/pupil.html", layout=layout(), live=live, module=module, question=question,
+            "live/pupil.html", layout=around, live=live, module=module, question=question,
             name=name, mine=mine, csrf_token=csrf_token,
             summary=sessions.summary(db, live, module) if finished else None,
             results=sessions.results(db, who) if finished else None,
@@ -255,7 +256,7 @@ def render_pupil(live, module, who, lang, error=None, chosen=(), status=200):
         page = render(name, generate_csrf)
     else:
         page = current_app.extensions["pont_live_pages"].page(
-            (live.code, live.version, lang, layout(), mine), render, name, generate_csrf)
+            (live.code, live.version, lang, around, mine), render, name, generate_csrf)
     return page, status, NO_STORE
 
 
