@@ -777,14 +777,19 @@ def token_of(page: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
 
-def test_forms_need_their_csrf_token(strict_app, module):
-    teacher = strict_app.test_client()
-    assert teacher.post(START["fr"].format(slug=module.slug)).status_code == 400
+def start_with_token(teacher, module) -> str:
+    """`start`, with the form's CSRF token, as a browser sends it."""
     page = teacher.get(START["fr"].format(slug=module.slug)).get_data(as_text=True)
     created = teacher.post(START["fr"].format(slug=module.slug),
                            data={"csrf_token": token_of(page)})
     assert created.status_code == 303
-    code = re.search(r"/([A-Z0-9]{6})/", created.headers["Location"]).group(1)
+    return re.search(r"/([A-Z0-9]{6})/", created.headers["Location"]).group(1)
+
+
+def test_forms_need_their_csrf_token(strict_app, module):
+    teacher = strict_app.test_client()
+    assert teacher.post(START["fr"].format(slug=module.slug)).status_code == 400
+    code = start_with_token(teacher, module)
     pupil = strict_app.test_client()
     assert pupil.post("/fr/classe", data={"code": code}).status_code == 400
     form = pupil.get("/fr/classe").get_data(as_text=True)
@@ -800,10 +805,7 @@ def test_forms_need_their_csrf_token(strict_app, module):
 def test_pupils_on_the_same_step_share_one_rendering_each_with_their_name_and_token(
         strict_app, module):
     teacher = strict_app.test_client()
-    page = teacher.get(START["fr"].format(slug=module.slug)).get_data(as_text=True)
-    created = teacher.post(START["fr"].format(slug=module.slug),
-                           data={"csrf_token": token_of(page)})
-    code = re.search(r"/([A-Z0-9]{6})/", created.headers["Location"]).group(1)
+    code = start_with_token(teacher, module)
     host = teacher.get(HOST["fr"].format(code=code)).get_data(as_text=True)
     teacher.post(HOST["fr"].format(code=code), data={
         "action": "start", "version": "1", "csrf_token": token_of(host)})
@@ -833,10 +835,7 @@ def test_pupils_on_the_same_step_share_one_rendering_each_with_their_name_and_to
 
 def test_joining_and_answering_are_rate_limited(strict_app, module):
     teacher = strict_app.test_client()
-    page = teacher.get(START["fr"].format(slug=module.slug)).get_data(as_text=True)
-    created = teacher.post(START["fr"].format(slug=module.slug),
-                           data={"csrf_token": token_of(page)})
-    code = re.search(r"/([A-Z0-9]{6})/", created.headers["Location"]).group(1)
+    code = start_with_token(teacher, module)
     pupil = strict_app.test_client()
     pupil.environ_base["REMOTE_ADDR"] = "10.0.0.7"
     form = token_of(pupil.get("/fr/classe").get_data(as_text=True))
@@ -861,10 +860,7 @@ def test_joining_and_answering_are_rate_limited(strict_app, module):
 
 def test_unknown_codes_spend_one_budget_per_address_and_right_ones_none(strict_app, module):
     teacher = strict_app.test_client()
-    page = teacher.get(START["fr"].format(slug=module.slug)).get_data(as_text=True)
-    created = teacher.post(START["fr"].format(slug=module.slug),
-                           data={"csrf_token": token_of(page)})
-    code = re.search(r"/([A-Z0-9]{6})/", created.headers["Location"]).group(1)
+    code = start_with_token(teacher, module)
     prober = strict_app.test_client()
     prober.environ_base["REMOTE_ADDR"] = "10.0.0.8"
     for _ in range(10):  # the right code's poll never spends the budget
