@@ -67,7 +67,6 @@ POLL_MAX = 30.0
 # What live.js asks for to update a page and sends its forms to: the page's live part
 # (`--pages part`); `--pages whole` is the whole page, as before, the baseline.
 PART = {"part": "?part=live", "whole": ""}
-part_query = PART["part"]
 STOP = (403, 404, 410)
 CODE = re.compile(r"/([A-Z0-9]{6})/")
 
@@ -183,7 +182,7 @@ def wait_after(failures: int) -> float:
     return min(POLL_MAX, POLL * 2 ** failures) if failures else POLL
 
 
-async def pupil(port, stats, code, end):
+async def pupil(port, stats, code, end, part_query):
     """A pupil's browser running live.js: the page, then its poll and its updates."""
     client = Client(port, stats)
     await asyncio.sleep(random.uniform(0, 6))  # a class takes a few seconds to join
@@ -251,7 +250,7 @@ async def pupil(port, stats, code, end):
         task.cancel()
 
 
-async def teacher(port, stats, slug, end, start_delay, ready):
+async def teacher(port, stats, slug, end, start_delay, ready, part_query):
     client = Client(port, stats)
     await asyncio.sleep(start_delay)
     start = f"/fr/classe/nouvelle/eleves/{slug}"
@@ -327,7 +326,7 @@ async def probe(port, stats, end):
         await asyncio.sleep(0.1)
 
 
-async def run_classes(port: int, classes: int, seconds: float, slug: str):
+async def run_classes(port: int, classes: int, seconds: float, slug: str, part_query: str):
     stats = Stats()
     started = time.monotonic()
     end = started + seconds
@@ -336,16 +335,17 @@ async def run_classes(port: int, classes: int, seconds: float, slug: str):
     for n in range(classes):
         ready = asyncio.get_running_loop().create_future()
         jobs.append(asyncio.create_task(
-            teacher(port, stats, slug, end, ramp * n / max(classes, 1), ready)))
-        jobs.append(asyncio.create_task(class_pupils(port, stats, ready, end)))
+            teacher(port, stats, slug, end, ramp * n / max(classes, 1), ready, part_query)))
+        jobs.append(asyncio.create_task(class_pupils(port, stats, ready, end, part_query)))
     await asyncio.gather(*jobs)
     return stats, time.monotonic() - started
 
 
-async def class_pupils(port, stats, ready, end):
+async def class_pupils(port, stats, ready, end, part_query):
     code = await ready
     if code:
-        await asyncio.gather(*(pupil(port, stats, code, end) for _ in range(PUPILS)))
+        await asyncio.gather(*(pupil(port, stats, code, end, part_query)
+                               for _ in range(PUPILS)))
 
 
 async def warm_up(port: int, slug: str) -> None:
@@ -593,7 +593,6 @@ def start_proxy(app_port: int, work: Path):
 
 
 def main() -> None:
-    global part_query
     raise_open_files_limit()
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -666,13 +665,12 @@ def main() -> None:
                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             for classes, poll, shown in ((c, p, s) for c in counts for p in polls
                                          for s in pages):
-                part_query = PART[shown]
                 server, port, app_port = servers[poll]
                 name = f"{engine}{'+nginx' if args.proxy else ''} {poll} poll, {shown} pages"
                 kinds_before = app_cpu(app_port, args.workers)
                 server_cpu, own_cpu = cpu_seconds(server.pid), time.process_time()
                 stats, elapsed = asyncio.run(run_classes(port, classes, args.seconds,
-                                                         args.module))
+                                                         args.module, PART[shown]))
                 cpu = {"server": cpu_seconds(server.pid) - server_cpu,
                        "client": time.process_time() - own_cpu,
                        "kinds": difference(app_cpu(app_port, args.workers), kinds_before),
