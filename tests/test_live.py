@@ -31,7 +31,10 @@ def module(library):
 
 
 def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
+    """What the page shows: a pupil's page without the steps to come (inert templates)."""
+    page = html.unescape(response.get_data(as_text=True))
+    shown, views, _ = page.partition("<div data-live-views>")
+    return shown + page[page.index("</main>"):] if views else page
 
 
 def start(client, module, lang="fr") -> str:
@@ -268,6 +271,42 @@ def test_the_live_part_is_the_page_without_the_site_around_it(app, module):
     assert has("1 élève sur 1 a répondu", text(moved))  # the reveal, counted
 
 
+def views_of(page: str) -> dict[str, str]:
+    """A pupil page's templates of the steps to come, by name (phase-position)."""
+    return dict(re.findall(r'<template data-view="([a-z]+-\d+)"[^>]*>(.*?)</template>', page, re.S))
+
+
+def test_a_pupil_page_holds_the_steps_to_come(app, module):
+    """live.js shows the next question and the answer from templates, without a request: the
+    page holds every step after the current one, and the answer's part holds its reveal."""
+    teacher, pupil = app.test_client(), app.test_client()
+    code = start(teacher, module)
+    join(pupil, code)
+    questions = module.quiz.questions
+    lobby = html.unescape(pupil.get(f"/fr/classe/{code}").get_data(as_text=True))
+    views = views_of(lobby)
+    assert set(views) == {f"{phase}-{n}" for n in range(len(questions))
+                          for phase in ("question", "reveal")}
+    assert questions[1].prompt in views["question-1"] and 'name="option"' in views["question-1"]
+    assert 'name="csrf_token" value="' in views["question-1"]
+    assert "pas répondu à cette question." in views["reveal-1"]
+    assert re.search(r'data-title="Question 2 sur \d+ · ', lobby)
+
+    step(teacher, code, "start")
+    first = questions[0]
+    sent = html.unescape(pupil.post(f"/fr/classe/{code}?part=live", data={
+        "question": first.id, "option": [right(first).id]}).get_data(as_text=True))
+    assert "data-live-views" not in sent  # a part replaces the current step only
+    assert list(views_of(sent)) == ["reveal-0"]
+    assert "Bonne réponse, bravo" in views_of(sent)["reveal-0"]
+    later = views_of(html.unescape(pupil.get(f"/fr/classe/{code}").get_data(as_text=True)))
+    assert "question-0" not in later and "question-1" in later
+    assert "Bonne réponse, bravo" in later["reveal-0"]  # in the region: found first
+    # Option ids stay unique across the templates (a label must point at its own input).
+    ids = re.findall(r'id="(option-[^"]+)"', lobby)
+    assert len(ids) == len(set(ids)) == sum(len(q.options) for q in questions)
+
+
 def test_a_reload_or_a_lost_tab_keeps_the_pseudonym_and_the_answer(app, module):
     teacher, pupil = app.test_client(), app.test_client()
     code = start(teacher, module)
@@ -415,7 +454,7 @@ def test_two_options_on_a_one_answer_question_are_refused(app, module):
     response = answer(pupil, code, first, *both)
     assert response.status_code == 400
     # What the pupil ticked is still ticked.
-    assert all(re.search(rf'value="{o}"\s+id="option-{o}" checked', response.get_data(
+    assert all(re.search(rf'value="{o}"\s+id="option-1-{o}" checked', response.get_data(
         as_text=True)) for o in both)
     assert count(app, LiveAnswer) == 0
 

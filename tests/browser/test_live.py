@@ -105,17 +105,17 @@ def test_one_teacher_and_three_pupils(contexts, live_server, library):
 
     right = next(o for o in first.options if o.correct)
     wrong = next(o for o in first.options if not o.correct)
-    tab_to(keyboard, f"#option-{first.options[0].id}")
+    tab_to(keyboard, f"#option-1-{first.options[0].id}")
     for _ in range(first.options.index(right)):
         keyboard.keyboard.press("ArrowDown")
     keyboard.keyboard.press("Space")
-    assert keyboard.is_checked(f"#option-{right.id}")
+    assert keyboard.is_checked(f"#option-1-{right.id}")
     tab_to(keyboard, "button[type=submit]")
     keyboard.keyboard.press("Enter")
     keyboard.locator("text=Ta réponse est enregistrée.").wait_for(timeout=WAIT)
-    reader.check(f"#option-{wrong.id}")
+    reader.check(f"#option-1-{wrong.id}")
     reader.click("button:has-text('Send my answer')")
-    plain.check(f"#option-{right.id}")
+    plain.check(f"#option-1-{right.id}")
     plain.click("button:has-text('Envoyer ma réponse')")
 
     teacher.locator("text=3 élèves sur 3 ont répondu").wait_for(timeout=WAIT)

@@ -280,17 +280,21 @@ def test_each_pupil_sees_their_own_verdict_and_score(contexts, server):
     join(right, server, code)
     join(wrong, server, code, lang="en")
     teacher.locator("text=2 élèves ont rejoint la séance.").wait_for(timeout=WAIT)
+    # The pupils' pages hold the quiz: each step is shown from the page, with no page fetch.
+    fetched = []
+    right.on("request", lambda r: fetched.append(r.url) if "part=live" in r.url
+             and r.method == "GET" else None)
     teacher.keyboard.press("f")
     teacher.keyboard.press("n")
     for page in (right, wrong):
         page.locator("fieldset legend").wait_for(timeout=WAIT)
     assert_no_violations(right)
     for n in RIGHT:
-        right.check(f"#option-o{n}")
+        right.check(f"#option-1-o{n}")
     shot(right, "pupil-question-375x740")
     right.click("form.live-answer button[type=submit]")
     right.locator(".answer-saved").wait_for()
-    wrong.check("#option-o4")
+    wrong.check("#option-1-o4")
     wrong.click("form.live-answer button[type=submit]")
     teacher.locator("text=2 élèves sur 2 ont répondu").wait_for(timeout=WAIT)
     teacher.keyboard.press("r")
@@ -311,12 +315,15 @@ def test_each_pupil_sees_their_own_verdict_and_score(contexts, server):
 
     teacher.keyboard.press("n")
     teacher.locator("h1:has-text('Question 2 sur 2')").wait_for()
-    right.locator("#option-true").wait_for(timeout=WAIT)
-    right.check("#option-true")
+    right.locator("#option-2-true").wait_for(timeout=WAIT)
+    right.check("#option-2-true")
     right.click("form.live-answer button[type=submit]")
     right.locator(".answer-saved").wait_for()
     teacher.keyboard.press("r")
     teacher.locator(".reveal-notes").wait_for()
+    right.locator(".verdict-right").wait_for(timeout=WAIT)
+    assert right.title().startswith("Question 2 sur 2 · ")
+    assert fetched == []
     teacher.keyboard.press("n")
     teacher.locator("h1:has-text('Résultats de la classe')").wait_for()
     assert_in_view(teacher, "#host-projector")

@@ -241,6 +241,9 @@ def render_pupil(live, module, who, lang, error=None, chosen=(), status=200):
     finished = live.phase == FINISHED
     mine = sessions.mine(db, who, question.id) if question else None
     around = layout()
+    # A whole page holds the steps to come, for live.js to show without a request; a live
+    # part (an update, an answer sent in the background) replaces the current step only.
+    views = not finished and not in_part()
 
     def render(name: str, csrf_token) -> str:
         return render_template(
@@ -248,7 +251,7 @@ def render_pupil(live, module, who, lang, error=None, chosen=(), status=200):
             name=name, mine=mine, csrf_token=csrf_token,
             summary=sessions.summary(db, live, module) if finished else None,
             results=sessions.results(db, who) if finished else None,
-            error=error, chosen=chosen, etag=str(live.version),
+            error=error, chosen=chosen, etag=str(live.version), views=views,
             state_url=url_for("live.pupil_state", code=live.code))
 
     name = pseudonyms.label(who.pseudonym, lang)

@@ -1,8 +1,10 @@
 /* Live class sessions: keep the page current by polling a small JSON endpoint.
    Without this script every page still works: forms post to the server, and a link refreshes.
    A change of step (new question, answer shown) replaces the page's live region and is read
-   out by a polite status message; focus never moves on an automatic update. Updates ask for
-   the page's live part only (`?part=live`: no site header or footer to render and send).
+   out by a polite status message; focus never moves on an automatic update. A pupil's page
+   holds the quiz's steps in templates named for the poll's phase and position, and shows the
+   next one with no request; other updates ask for the page's live part only (`?part=live`:
+   no site header or footer to render and send).
    Forms are sent in the background too: a pupil's answer, and on the teacher's screen every
    step (a full page load would leave full screen); there keys R, N and F press the buttons
    that show them, and projector mode is switched here. */
@@ -41,9 +43,28 @@
       }
       if (!response.ok) throw new Error("HTTP " + response.status);
       return response.json().then(function (data) {
-        if (data.etag !== etag) return update();
+        if (data.etag !== etag && !show(data)) return update();
       });
     }).then(function () { failures = 0; }, function () { failures += 1; }).then(schedule);
+  }
+
+  /* Show the step the poll announces from the page's own templates: first the region's
+     (the answer shown with this pupil's own), then the page's. False when there is none. */
+  function show(data) {
+    if (host || (data.phase !== "question" && data.phase !== "reveal")) return false;
+    var name = '[data-view="' + data.phase + "-" + data.position + '"]';
+    var region = root.querySelector("[data-live-region]");
+    var view = region.querySelector("template" + name) ||
+      root.querySelector("[data-live-views] > template" + name);
+    if (!view) return false;
+    var content = view.content.cloneNode(true);
+    region.textContent = "";
+    region.appendChild(content);
+    document.title = view.dataset.title;
+    root.dataset.step = etag = root.dataset.etag = data.etag;
+    window.scrollTo(0, 0);
+    announce();
+    return true;
   }
 
   /* The same address, asking for the live part of the page only. */
