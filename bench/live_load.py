@@ -2,10 +2,12 @@
 
 Each class is one teacher and its pupils, simulated like the browsers they use with live.js:
 pupils load the join page, join with the code (CSRF token and cookies included), load their
-page, poll the state every 2 s with If-None-Match on the page's data-etag, fetch the page's
-live part (`?part=live`) when the state changes (backing off after failures, stopping on
-403/404/410, as live.js does) and send each answer in the background after a few seconds of
-thought; the teacher starts the session, polls the counts every 2 s, fetches the screen's
+page, poll the state every 2 s with If-None-Match on the page's data-etag, and when the state
+changes show the step from the page's templates (`<template data-view="question-3">`: the
+answer's own reveal first, then the page's), or fetch the page's live part (`?part=live`)
+when there is none, as at the end (backing off after failures, stopping on 403/404/410, as
+live.js does); they send each answer in the background after a few seconds of thought and
+keep the part it answers with. The teacher starts the session, polls the counts every 2 s, fetches the screen's
 live part when they change and moves on every few seconds with buttons sent the same way.
 A probe fetches a static file every 100 ms: the baseline of the same run.
 
@@ -61,6 +63,9 @@ OPTION = re.compile(rb'name="option" value="([^"]+)"')
 VERSION = re.compile(rb'name="version" value="(\d+)"')
 # What live.js reads from the page: the state it shows, and whether it stops polling.
 PAGE_ETAG = re.compile(rb'data-live [^>]*data-etag="([^"]+)"')
+# The steps a pupil's page holds (live.js shows them from the poll), after its live region.
+VIEW = re.compile(rb'<template data-view="([a-z]+-\d+)"[^>]*>(.*?)</template>', re.S)
+VIEWS = b"<div data-live-views>"
 FINISHED_PAGE = re.compile(rb"data-live [^>]*data-finished")
 # live.js: EVERY, LONGEST, and the statuses after which it reloads the page and stops.
 POLL_MAX = 30.0
@@ -198,6 +203,9 @@ async def pupil(port, stats, code, end, part_query):
     _, _, page = await client.request("page", "GET", f"/fr/classe/{code}")
     part = f"/fr/classe/{code}{part_query}"  # what live.js fetches and posts to
     answered, tasks = set(), []
+    region, _, rest = (page or b"").partition(VIEWS)  # what the page shows now
+    views = dict(VIEW.findall(rest))  # and the steps it holds
+    now = {"region": region}
 
     async def answer(page_bytes, question):
         await asyncio.sleep(random.uniform(2, 9))
@@ -208,23 +216,36 @@ async def pupil(port, stats, code, end, part_query):
             # The live part (200) or, for the whole page, a redirect to it (303); 409 when
             # the teacher moved on while the pupil was thinking, 410 when the session ended
             # meanwhile: the right answers to late pupils.
-            status, _, _ = await client.request("answer", "POST", part, form,
-                                                expect=(200, 303, 409, 410))
+            status, _, content = await client.request("answer", "POST", part, form,
+                                                      expect=(200, 303, 409, 410))
             if status in (200, 303):
                 stats.sent[(code, question)] += 1
             if status == 303:
-                await client.request("page", "GET", part)
+                _, _, content = await client.request("page", "GET", part)
             elif status is None:
                 stats.unsure[code] += 1
+            if status in (200, 303) and content and now["question"] == question:
+                now["region"] = content.partition(VIEWS)[0]  # its reveal holds this answer
 
     def shown(page_bytes):
-        """A page with a question not answered yet: answer it after some thought."""
+        """A step with a question not answered yet: answer it after some thought."""
         question = QUESTION.search(page_bytes or b"")
+        now["question"] = question.group(1).decode() if question else None
         if question and question.group(1) not in answered:
             answered.add(question.group(1))
             tasks.append(asyncio.create_task(answer(page_bytes, question.group(1).decode())))
 
-    shown(page)
+    def from_page(data) -> bool:
+        """live.js's show(): the step from a template of the region, then of the page."""
+        name = f"{data['phase']}-{data['position']}".encode()
+        view = dict(VIEW.findall(now["region"])).get(name) or views.get(name)
+        if view is None or data["phase"] not in ("question", "reveal"):
+            return False
+        now["region"] = view
+        shown(view)
+        return True
+
+    shown(region)
     etag, failures = page_etag(page), 0
     while etag and not FINISHED_PAGE.search(page or b"") and time.monotonic() < end:
         await asyncio.sleep(wait_after(failures))
@@ -239,13 +260,17 @@ async def pupil(port, stats, code, end, part_query):
             failures += 1
             continue
         failures = 0
-        if status == 200 and json.loads(content)["etag"] != etag:
+        data = json.loads(content) if status == 200 else None
+        if data and data["etag"] != etag and from_page(data):
+            etag = data["etag"]
+        elif data and data["etag"] != etag:
             status, _, page = await client.request("page", "GET", part)
             if status != 200:
                 failures += 1
                 continue
             etag = page_etag(page)
-            shown(page)
+            now["region"] = page.partition(VIEWS)[0]
+            shown(now["region"])
     for task in tasks:
         task.cancel()
 
