@@ -7,8 +7,9 @@ changes show the step from the page's templates (`<template data-view="question-
 answer's own reveal first, then the page's), or fetch the page's live part (`?part=live`)
 when there is none, as at the end (backing off after failures, stopping on 403/404/410, as
 live.js does); they send each answer in the background after a few seconds of thought and
-keep the part it answers with. The teacher starts the session, polls the counts every 2 s, fetches the screen's
-live part when they change and moves on every few seconds with buttons sent the same way.
+keep the part it answers with. The teacher starts the session, polls the counts every 2 s,
+fetches the screen's live part when they change and moves on every few seconds with buttons
+sent the same way.
 A probe fetches a static file every 100 ms: the baseline of the same run.
 
 For each number of classes, the Flask poll of before (LIVE_FAST_POLL=0) and the fast path

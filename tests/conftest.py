@@ -73,6 +73,9 @@ def app_config(database_url, tmp_path_factory):
         "DATABASE_URL": database_url,
         "RATELIMIT_ENABLED": False,
         "WTF_CSRF_ENABLED": False,
+        # Each poll reads the database: tests see another app's step at once (the cache has
+        # its own test, with its own clock).
+        "LIVE_POLL_CACHE_SECONDS": 0,
     }
 
 

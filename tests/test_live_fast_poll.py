@@ -3,6 +3,8 @@ view, state read from the database at every poll, and the same limits."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from pont import create_app
@@ -125,3 +127,67 @@ def test_a_browser_that_polls_far_too_often_is_refused_alone(app, limited, modul
     other_class = limited.test_client()
     join(other_class, elsewhere)
     assert other_class.get(f"/fr/classe/{elsewhere}/etat").status_code == 200
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+def test_a_process_reads_a_class_state_once_per_half_second(app, make_app, module, clock):
+    """All the pupils of a class poll the same state: a process keeps it for half a second,
+    unless a browser has already seen a newer one (served by another process)."""
+    pupils = make_app(LIVE_POLL_CACHE_SECONDS=0.5)
+    pupils.wsgi_app.clock = clock
+    teacher = app.test_client()
+    code = start(teacher, module)
+    join(app.test_client(), code)
+    url = f"/fr/classe/{code}/etat"
+    poll = pupils.test_client()
+    assert poll.get(url).json["phase"] == "lobby"
+    step(teacher, code, "start")  # on another app
+    clock.now += 0.4
+    assert poll.get(url).json["phase"] == "lobby"
+    assert poll.get(url, headers={"If-None-Match": '"1"'}).status_code == 304
+    # A browser that got version 2 elsewhere is not sent back to version 1.
+    newer = poll.get(url, headers={"If-None-Match": '"2"'})
+    assert newer.status_code == 304 and newer.headers["ETag"] == '"2"'
+    assert poll.get(url).json["phase"] == "question"
+    step(teacher, code, "reveal")
+    clock.now += 0.49
+    assert poll.get(url).json["phase"] == "question"
+    clock.now += 0.02
+    assert poll.get(url).json == {"etag": "3", "phase": "reveal", "position": 0}
+
+
+def test_polls_are_counted_in_the_log_once_a_minute_and_refusals_at_once(
+        app, make_app, module, clock, caplog):
+    pupils = make_app()
+    pupils.wsgi_app.clock, pupils.wsgi_app.counted_since = clock, clock.now
+    code = start(app.test_client(), module)
+    url = f"/fr/classe/{code}/etat"
+    caplog.set_level(logging.INFO, logger="pont.requests")
+    poll = pupils.test_client()
+    etag = poll.get(url).headers["ETag"]
+    for _ in range(3):
+        assert poll.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert poll.get("/fr/classe/CDF479/etat").status_code == 404
+
+
+    def polls() -> list[str]:
+        return [r.getMessage() for r in caplog.records if "/etat" in r.getMessage()]
+
+    assert len(polls()) == 1 and polls()[0].startswith("GET /fr/classe/<code>/etat 404 ")
+    clock.now += 61
+    assert poll.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert polls()[1:] == ["GET /fr/classe/<code>/etat 200 ×1 in 61s",
+                     "GET /fr/classe/<code>/etat 304 ×4 in 61s"]
+    assert code not in caplog.text

@@ -58,6 +58,9 @@ class Defaults:
     LIVE_POLL_LIMIT = "90 per minute"
     # The pupils' poll is answered in front of Flask (live/fast_poll.py); off only to compare.
     LIVE_FAST_POLL = True
+    # How long a process answers the pupils' poll from the state it read (one read per class
+    # and process, not per pupil); a step taken elsewhere is seen within this time.
+    LIVE_POLL_CACHE_SECONDS = 0.5
 
     # Reports. Encryption keys, comma-separated, the first one encrypts; without any, one is
     # generated once into the instance folder (see reports/crypto.py).

@@ -1,11 +1,16 @@
 """The pupils' poll, answered in front of Flask.
 
 Every pupil's page polls every two seconds: 100 classes make 1,750 polls a second, most of
-the server's requests. The answer is one indexed read of the session's row, so this layer
-gives it without Flask's request context, session cookie, CSRF check or error pages, from a
-per-process cache of the encoded JSON keyed by the session's version: every process reads the
-version from the database at each poll, so any number of them stay right. Any other request,
-and any method but GET and HEAD, goes on to Flask.
+the server's requests, and all the pupils of a class ask the same thing. So this layer answers
+without Flask's request context, session cookie, CSRF check or error pages, from the session's
+row as a process read it less than LIVE_POLL_CACHE_SECONDS ago (half a second: one read per
+class and process, not one per pupil), with its JSON encoded once per version. A step taken in
+another process is seen within that time; a browser that has already seen a newer version
+than the one kept (from another process) makes this one read the database again. Any other
+request, and any method but GET and HEAD, goes on to Flask.
+
+Polls are counted, not logged one by one: a line per route and status every minute
+(LOG_EVERY), and a line of its own for each 404, 410 and 429, as the request log does.
 
 It keeps the view's rules (live/views.py `pupil_state`): the same JSON, ETag and
 `Cache-Control` (a proxy's one-second cache still works), 404 and 410 in JSON, the budget of
@@ -21,7 +26,9 @@ import hashlib
 import json
 import math
 import re
+import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 from flask import Flask
@@ -40,18 +47,37 @@ ROUTE = "/{class}/<code>/{state}"
 # reverse proxy may answer it for a second (see README, Deploying); browsers revalidate.
 SHARED_FOR_A_SECOND = "public, max-age=0, s-maxage=1"
 UNKNOWN_SCOPE, POLL_SCOPE = "live-unknown-code", "live-poll"
-# Sessions whose encoded state a process keeps; past this, it starts again from empty.
+# Sessions whose state a process keeps; past this, it starts again from empty.
 CACHE_SIZE = 4096
+# Seconds between two lines of poll counts in the request log.
+LOG_EVERY = 60.0
 COOKIE = re.compile(keys.COOKIE + r"=([^;\s]+)")
 
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
 
 
+class Kept:
+    """A session's poll state as this process read it, and its JSON."""
+
+    __slots__ = ("read_at", "version", "expires_at", "etag", "body")
+
+    def __init__(self, read_at: float, row: tuple, idle: datetime.timedelta):
+        version, phase, position, touched_at = row
+        self.read_at, self.version, self.expires_at = read_at, version, touched_at + idle
+        self.etag = f'"{version}"'
+        self.body = encode(sessions.pupil_state(version, phase, position))
+
+
 class FastPoll:
-    def __init__(self, app: Flask, next_app: Callable):
-        self.app, self.next_app = app, next_app
+    def __init__(self, app: Flask, next_app: Callable, clock: Callable[[], float] = time.monotonic):
+        self.app, self.next_app, self.clock = app, next_app, clock
         self.routes: dict[str, tuple[str, re.Pattern]] | None = None
-        self.cache: dict[str, tuple[int, bytes]] = {}
+        self.kept: dict[str, Kept] = {}
+        self.counts: Counter[tuple[str, str]] = Counter()
+        self.counted_since = clock()
+        self.lock = threading.Lock()
+        self.headers: list[tuple[str, str]] = []
+        self.fresh_for, self.idle = 0.0, datetime.timedelta()
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         method, path = environ.get("REQUEST_METHOD"), environ.get("PATH_INFO", "")
@@ -80,7 +106,27 @@ class FastPoll:
                 head, _, tail = rule.partition("<code>")
                 self.routes[tail] = (rule, re.compile(re.escape(head) + "([^/]+)"
                                                       + re.escape(tail)))
+            self.headers = [("Cache-Control", SHARED_FOR_A_SECOND), *self.safety()]
+            self.fresh_for = float(self.app.config["LIVE_POLL_CACHE_SECONDS"])
+            self.idle = datetime.timedelta(hours=float(self.app.config["LIVE_IDLE_HOURS"]))
         return tuple(self.routes)
+
+    def state(self, code: str, seen: str | None) -> Kept | None:
+        """The session's state, read again when the kept one is too old, or older than what
+        the browser has already seen (`If-None-Match`, from another process)."""
+        now = self.clock()
+        kept = self.kept.get(code)
+        if kept is not None and now - kept.read_at < self.fresh_for:
+            if not seen or seen == kept.etag or newest(seen) <= kept.version:
+                return kept
+        row = sessions.poll_state(self.app.extensions["pont_engine"], code)
+        if row is None:
+            self.kept.pop(code, None)
+            return None
+        if len(self.kept) >= CACHE_SIZE:
+            self.kept.clear()
+        kept = self.kept[code] = Kept(now, row, self.idle)
+        return kept
 
     def answer(self, environ: dict, code: str) -> tuple[str, list[tuple[str, str]], bytes]:
         address = environ.get("REMOTE_ADDR") or "127.0.0.1"
@@ -92,30 +138,19 @@ class FastPoll:
             refused = unknown.exhausted() or browser.spend()
             if refused:
                 return self.error(429, "too-many", ("Retry-After", str(refused)))
-        row = sessions.poll_state(self.app.extensions["pont_engine"],
-                                  code) if codes.is_well_formed(code) else None
-        if row is None:
+        seen = environ.get("HTTP_IF_NONE_MATCH")
+        kept = self.state(code, seen) if codes.is_well_formed(code) else None
+        if kept is None:
             if checked:
                 unknown.spend()
             return self.error(404, "unknown")
-        version, phase, position, touched_at = row
-        idle = datetime.timedelta(hours=float(config["LIVE_IDLE_HOURS"]))
-        if touched_at < utcnow() - idle:
+        if kept.expires_at < utcnow():
             return self.error(410, "expired")
-        etag = f'"{version}"'
-        headers = [("ETag", etag), ("Cache-Control", SHARED_FOR_A_SECOND), *self.safety()]
-        seen = environ.get("HTTP_IF_NONE_MATCH")
-        if seen and (seen == etag or str(version) in parse_etags(seen)):
+        headers = [("ETag", kept.etag), *self.headers]
+        if seen and (seen == kept.etag or str(kept.version) in parse_etags(seen)):
             return "304 NOT MODIFIED", headers, b""
-        cached = self.cache.get(code)
-        if cached is None or cached[0] != version:
-            if len(self.cache) >= CACHE_SIZE:
-                self.cache.clear()
-            cached = self.cache[code] = (version, encode(
-                sessions.pupil_state(version, phase, position)))
-        body = cached[1]
         return "200 OK", [("Content-Type", "application/json"),
-                          ("Content-Length", str(len(body))), *headers], body
+                          ("Content-Length", str(len(kept.body))), *headers], kept.body
 
     def error(self, status: int, reason: str, *extra: tuple[str, str]):
         body = encode({"error": reason})
@@ -131,6 +166,18 @@ class FastPoll:
         return headers
 
     def log(self, environ: dict, route: str, status: str, started: float) -> None:
+        """A refusal gets its line; answers are counted and said once a minute."""
+        if status[0] == "2" or status[0] == "3":
+            now = self.clock()
+            with self.lock:
+                self.counts[(f"{environ['REQUEST_METHOD']} {route}", status[:3])] += 1
+                if now - self.counted_since < LOG_EVERY:
+                    return
+                counts, self.counts, since = self.counts, Counter(), self.counted_since
+                self.counted_since = now
+            for (request, code), count in sorted(counts.items()):
+                request_log.logger.info(f"{request} {code} ×{count} in {now - since:.0f}s")
+            return
         line = (f"{environ['REQUEST_METHOD']} {route} {status[:3]} "
                 f"{(time.perf_counter() - started) * 1000:.1f}ms")
         if self.app.config.get("LOG_CLIENT_ADDRESS"):
@@ -174,6 +221,12 @@ def browser_key(environ: dict, address: str) -> str:
     if cookie is None:
         return address
     return "browser:" + hashlib.sha256(cookie.group(1).encode()).hexdigest()[:32]
+
+
+def newest(etags: str) -> int:
+    """The highest version among a browser's `If-None-Match` ETags (0 for none)."""
+    versions = [int(tag) for tag in parse_etags(etags).as_set() if tag.isdigit()]
+    return max(versions, default=0)
 
 
 def encode(data: dict) -> bytes:
