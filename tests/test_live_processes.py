@@ -31,8 +31,10 @@ import sys
 from werkzeug.serving import make_server
 from pont import create_app
 
+# Each poll reads the database (LIVE_POLL_CACHE_SECONDS 0), so a step taken on one process is
+# seen at once on the other; the half-second cache has its own test (test_live_fast_poll).
 app = create_app({"SECRET_KEY": "shared-by-every-process", "DATABASE_URL": sys.argv[1],
-                  "RATELIMIT_ENABLED": False})
+                  "RATELIMIT_ENABLED": False, "LIVE_POLL_CACHE_SECONDS": 0})
 server = make_server("127.0.0.1", 0, app, threaded=True)
 print(server.server_port, flush=True)
 server.serve_forever()

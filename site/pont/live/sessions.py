@@ -145,8 +145,9 @@ def read_choice(question: Question, values: list[str]) -> frozenset[str]:
 
 
 def answer(db: Session, live: LiveSession, who: Participant, module: Module,
-           question_id: str, values: list[str]) -> bool:
-    """Record an answer; False when this participant had already answered (a no-op).
+           question_id: str, values: list[str]) -> frozenset[str] | None:
+    """Record an answer: the options recorded, or None when this participant had already
+    answered (a no-op: the unique key on participant and question says so).
 
     The answer and the session's activity are committed together. The anonymous counters
     (pont.quizzes.stats) get the session's answers when it ends (`count_answers`): one
@@ -160,23 +161,19 @@ def answer(db: Session, live: LiveSession, who: Participant, module: Module,
     if live.phase != QUESTION or question is None or question.id != question_id:
         raise Problem(409, "closed")
     chosen = read_choice(question, values)
-    already = select(LiveAnswer.id).where(LiveAnswer.participant_id == who.id,
-                                          LiveAnswer.question == question_id)
-    if db.scalar(already) is not None:
-        return False
     entry = Answer(question, chosen)
     db.add(LiveAnswer(session_id=live.id, participant_id=who.id, question=question_id,
                       options=" ".join(sorted(chosen)), right=entry.right))
     try:
         db.flush()
-    except IntegrityError:  # the same answer sent twice at once: the first one counts
+    except IntegrityError:  # answered already, or the same answer sent twice at once
         db.rollback()
-        return False
+        return None
     if not _touch(db, live, LiveSession.version == live.version):
         db.rollback()
         raise Problem(409, "closed")
     db.commit()
-    return True
+    return chosen
 
 
 def step(db: Session, live: LiveSession, module: Module, action: str, seen_version: int) -> bool:

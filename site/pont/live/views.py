@@ -235,11 +235,12 @@ def join(lang: str):
     return response
 
 
-def render_pupil(live, module, who, lang, error=None, chosen=(), status=200):
+def render_pupil(live, module, who, lang, error=None, chosen=(), status=200, recorded=None):
+    """The pupil's page; `recorded` is the answer to the current question just recorded."""
     db = get_session()
     question = sessions.current_question(live, module)
     finished = live.phase == FINISHED
-    mine = sessions.mine(db, who, question.id) if question else None
+    mine = recorded or (sessions.mine(db, who, question.id) if question else None)
     around = layout()
     # A whole page holds the steps to come, for live.js to show without a request; a live
     # part (an update, an answer sent in the background) replaces the current step only.
@@ -281,13 +282,14 @@ def pupil(lang: str, code: str):
             raise Problem(403, "not-joined")
         values = request.form.getlist("option")
         try:
-            sessions.answer(db, live, who, module, request.form.get("question", ""), values)
+            recorded = sessions.answer(db, live, who, module, request.form.get("question", ""),
+                                       values)
         except Problem as error:
             if error.reason not in ("empty", "invalid"):
                 raise
             return render_pupil(live, module, who, lang, MESSAGES[error.reason], values, 400)
         if in_part():
-            return render_pupil(live, module, who, lang)
+            return render_pupil(live, module, who, lang, recorded=recorded)
         return redirect(url_for("live.pupil", code=code), 303)
     if who is None:
         if live.phase == FINISHED:
