@@ -10,7 +10,9 @@ live.js does); they send each answer in the background after a few seconds of th
 keep the part it answers with. The teacher starts the session, polls the counts every 2 s,
 fetches the screen's live part when they change and moves on every few seconds with buttons
 sent the same way.
-A probe fetches a static file every 100 ms: the baseline of the same run.
+A probe fetches a static file every 100 ms: the baseline of the same run. Latencies and CPU
+are those of the `--seconds` after the ramp-up (classes start over 10 s and their pupils join
+in the next 8); the ramp-up's latencies are printed apart, and errors count over the whole run.
 
 For each number of classes, the Flask poll of before (LIVE_FAST_POLL=0) and the fast path
 run one after the other on two servers of the same database (`--polls`). Per run: p50, p95,
@@ -56,6 +58,7 @@ POLL = 2.0
 QUESTION_SECONDS = 14
 REVEAL_SECONDS = 5
 TIMEOUT = 10.0
+JOIN_SECONDS = 8  # a teacher starts the quiz this long after the session
 MAX_CLASSES = 250
 
 CSRF = re.compile(rb'name="csrf_token" value="([^"]+)"')
@@ -87,6 +90,10 @@ class Stats:
     sent: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
     unsure: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     codes: list[str] = field(default_factory=list)
+    # Latencies count from the end of the ramp-up (every class started, its pupils joined);
+    # the ramp-up's own go to `ramp`. Errors count over the whole run.
+    since: float = 0.0
+    ramp: list[float] = field(default_factory=list)
 
     def error(self, kind: str, what: str) -> None:
         self.errors[kind] += 1
@@ -124,7 +131,7 @@ class Client:
                       f"Content-Length: {len(body)}"]
         lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
         raw = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
-        started = time.perf_counter()
+        started = time.monotonic()
         try:
             try:
                 head, content = await asyncio.wait_for(self._exchange(raw), TIMEOUT)
@@ -138,7 +145,9 @@ class Client:
             self._close()
             self.stats.error(kind, type(error).__name__)
             return None, {}, b""
-        self.stats.latencies[kind].append(time.perf_counter() - started)
+        spent = time.monotonic() - started
+        (self.stats.latencies[kind] if started >= self.stats.since else self.stats.ramp).append(
+            spent)
         status_line, *header_lines = head.decode("latin-1").split("\r\n")
         status = int(status_line.split()[1]) if status_line else 0
         found = {}
@@ -191,7 +200,7 @@ def wait_after(failures: int) -> float:
 async def pupil(port, stats, code, end, part_query):
     """A pupil's browser running live.js: the page, then its poll and its updates."""
     client = Client(port, stats)
-    await asyncio.sleep(random.uniform(0, 6))  # a class takes a few seconds to join
+    await asyncio.sleep(random.uniform(0, JOIN_SECONDS - 2))  # a class joins in a few seconds
     _, _, page = await client.request("join", "GET", "/fr/classe")
     token = CSRF.search(page or b"")
     if not token:
@@ -333,7 +342,7 @@ async def teacher(port, stats, slug, end, start_delay, ready, part_query):
             screen["page"] = page or screen["page"]
 
     poller = asyncio.create_task(poll_counts())
-    await asyncio.sleep(8)  # pupils join
+    await asyncio.sleep(JOIN_SECONDS)  # pupils join
     action = "start"
     while time.monotonic() + QUESTION_SECONDS + REVEAL_SECONDS < end:
         await act(action)
@@ -352,19 +361,29 @@ async def probe(port, stats, end):
         await asyncio.sleep(0.1)
 
 
-async def run_classes(port: int, classes: int, seconds: float, slug: str, part_query: str):
+async def run_classes(port: int, classes: int, seconds: float, slug: str, part_query: str,
+                      snapshot):
+    """The classes for `seconds` after the ramp-up (classes start over 10 s, then their
+    pupils join); `snapshot()` is taken at the end of the ramp-up, in a thread."""
     stats = Stats()
     started = time.monotonic()
-    end = started + seconds
+    ramp = 10.0
+    stats.since = started + ramp + JOIN_SECONDS
+    end = stats.since + seconds
     jobs = [asyncio.create_task(probe(port, stats, end))]
-    ramp = min(10.0, seconds / 4)
+
+    async def at_ramp_end():
+        await asyncio.sleep(stats.since - time.monotonic())
+        return await asyncio.to_thread(snapshot)
+
+    before = asyncio.create_task(at_ramp_end())
     for n in range(classes):
         ready = asyncio.get_running_loop().create_future()
         jobs.append(asyncio.create_task(
             teacher(port, stats, slug, end, ramp * n / max(classes, 1), ready, part_query)))
         jobs.append(asyncio.create_task(class_pupils(port, stats, ready, end, part_query)))
     await asyncio.gather(*jobs)
-    return stats, time.monotonic() - started
+    return stats, time.monotonic() - stats.since, await before
 
 
 async def class_pupils(port, stats, ready, end, part_query):
@@ -432,6 +451,9 @@ def report(name: str, classes: int, stats: Stats, elapsed: float, cpu: dict) -> 
           f"gunicorn) = {per_pupil_minute:.1f} ms per pupil-minute: 16 cores at 70 % would "
           f"hold about {cores_16:.0f} classes; load generator {cpu['client']:.1f} s; "
           f"{elapsed:.0f} s")
+    print(f"    ramp-up (not in the figures above): {len(stats.ramp)} requests, p50 "
+          f"{percentile(stats.ramp, .5) * 1000:.0f} ms, p99 {percentile(stats.ramp, .99) * 1000:.0f}"
+          f" ms")
     print(f"    answers: {row['answers']}")
     for example in stats.examples:
         print("    e.g.", example)
@@ -623,7 +645,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--classes", default="25,50,100")
-    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--seconds", type=float, default=60,
+                        help="seconds measured, after a ramp-up of 18 s (classes start over "
+                             "10 s, then their pupils join: latencies shown apart)")
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--polls", default="flask,fast",
                         help="which poll to measure, in turn for each number of classes: "
@@ -693,10 +717,13 @@ def main() -> None:
                                          for s in pages):
                 server, port, app_port = servers[poll]
                 name = f"{engine}{'+nginx' if args.proxy else ''} {poll} poll, {shown} pages"
-                kinds_before = app_cpu(app_port, args.workers)
-                server_cpu, own_cpu = cpu_seconds(server.pid), time.process_time()
-                stats, elapsed = asyncio.run(run_classes(port, classes, args.seconds,
-                                                         args.module, PART[shown]))
+
+                def snapshot():
+                    return (cpu_seconds(server.pid), time.process_time(),  # noqa: B023
+                            app_cpu(app_port, args.workers))  # noqa: B023
+
+                stats, elapsed, (server_cpu, own_cpu, kinds_before) = asyncio.run(run_classes(
+                    port, classes, args.seconds, args.module, PART[shown], snapshot))
                 cpu = {"server": cpu_seconds(server.pid) - server_cpu,
                        "client": time.process_time() - own_cpu,
                        "kinds": difference(app_cpu(app_port, args.workers), kinds_before),
