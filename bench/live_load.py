@@ -71,6 +71,7 @@ PAGE_ETAG = re.compile(rb'data-live [^>]*data-etag="([^"]+)"')
 VIEW = re.compile(rb'<template data-view="([a-z]+-\d+)"[^>]*>(.*?)</template>', re.S)
 VIEWS = b"<div data-live-views>"
 FINISHED_PAGE = re.compile(rb"data-live [^>]*data-finished")
+PAGE_STEP = re.compile(rb'data-live [^>]*data-step="([^"]+)"')
 # live.js: EVERY, LONGEST, and the statuses after which it reloads the page and stops.
 POLL_MAX = 30.0
 # What live.js asks for to update a page and sends its forms to: the page's live part
@@ -192,6 +193,11 @@ def page_etag(page: bytes | None) -> str | None:
     return found.group(1).decode() if found else None
 
 
+def page_step(page: bytes | None) -> str | None:
+    found = PAGE_STEP.search(page or b"")
+    return found.group(1).decode() if found else None
+
+
 def wait_after(failures: int) -> float:
     """live.js's schedule(): every 2 s, doubling after each failure, at most 30 s."""
     return min(POLL_MAX, POLL * 2 ** failures) if failures else POLL
@@ -309,25 +315,37 @@ async def teacher(port, stats, slug, end, start_delay, ready, part_query):
     _, _, shown = await client.request("teacher", "GET", host)
     screen = {"page": shown}  # what the teacher's screen shows now
 
+    def show(page):
+        """The screen shows a page (or live part): live.js takes its ETag and step."""
+        if page:
+            screen.update(page=page, etag=page_etag(page) or screen.get("etag"),
+                          step=page_step(page))
+
+    show(screen["page"])
+
     async def poll_counts():
         """live.js on the teacher's screen: poll the counts, update the screen on a change."""
-        etag, failures = page_etag(screen["page"]), 0
-        while etag and time.monotonic() < end:
+        failures = 0
+        while screen["etag"] and time.monotonic() < end:
             await asyncio.sleep(wait_after(failures))
             status, _, content = await client.request(
                 "teacher-poll", "GET", host + "/etat",
-                headers={"If-None-Match": f'"{etag}"', "Accept": "application/json"},
+                headers={"If-None-Match": f'"{screen["etag"]}"', "Accept": "application/json"},
                 expect=(200, 304))
             if status not in (200, 304):
                 failures += 1
                 continue
             failures = 0
-            if status == 200 and json.loads(content)["etag"] != etag:
-                _, _, page = await client.request("teacher", "GET", part)
-                screen["page"] = page or screen["page"]
-                etag = page_etag(page) or etag
-                if FINISHED_PAGE.search(page or b""):
-                    break
+            data = json.loads(content) if status == 200 else None
+            if not data or data["etag"] == screen["etag"]:
+                continue
+            if data.get("parts") and data["step"] == screen["step"]:
+                screen["etag"] = data["etag"]  # live.js's fill(): the counts came with the poll
+                continue
+            _, _, page = await client.request("teacher", "GET", part)
+            show(page)
+            if FINISHED_PAGE.search(page or b""):
+                break
 
     async def act(action):
         """A button of the screen, sent in the background; the screen shows the answer."""
@@ -339,7 +357,7 @@ async def teacher(port, stats, slug, end, start_delay, ready, part_query):
                 "csrf_token": token.group(1).decode()}, expect=(200, 303))
             if status == 303:
                 _, _, page = await client.request("teacher", "GET", part)
-            screen["page"] = page or screen["page"]
+            show(page)
 
     poller = asyncio.create_task(poll_counts())
     await asyncio.sleep(JOIN_SECONDS)  # pupils join

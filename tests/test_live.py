@@ -398,6 +398,22 @@ def test_the_teacher_poll_counts_and_changes_with_each_answer(app, module):
     assert after.status_code == 200
     assert after.json["answered"] == 1 and after.json["options"][right(first).id] == 1
     assert "private" in after.headers["Cache-Control"]
+    # The parts of the screen that show the counts come with it: no page to fetch.
+    parts = after.json["parts"]
+    assert after.json["step"] == before.json["step"] and set(parts) == {"tally", "roster"}
+    assert has("1 élève sur 1 a répondu", html.unescape(parts["tally"]))
+    assert pseudonym_of(pupil.get(f"/fr/classe/{code}")) in html.unescape(parts["roster"])
+    screen = text(teacher.get(HOST["fr"].format(code=code)))
+    for name, part in parts.items():  # the same as the screen's own
+        assert f'<div data-live-part="{name}">{html.unescape(part)}</div>' in screen
+
+
+def test_the_teacher_poll_in_the_lobby_sends_the_headcount(app, module):
+    teacher = app.test_client()
+    code = start(teacher, module)
+    join(app.test_client(), code)
+    parts = teacher.get(f"/en/class/{code}/host/state").json["parts"]
+    assert set(parts) == {"count", "roster"} and "1 pupil has joined." in parts["count"]
 
 
 def test_polls_for_unknown_or_expired_sessions_answer_in_json(app, module):

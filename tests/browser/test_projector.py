@@ -281,9 +281,12 @@ def test_each_pupil_sees_their_own_verdict_and_score(contexts, server):
     join(wrong, server, code, lang="en")
     teacher.locator("text=2 élèves ont rejoint la séance.").wait_for(timeout=WAIT)
     # The pupils' pages hold the quiz: each step is shown from the page, with no page fetch.
-    fetched = []
+    fetched, screens = [], []
     right.on("request", lambda r: fetched.append(r.url) if "part=live" in r.url
              and r.method == "GET" else None)
+    # The teacher's counts come with its poll: no screen to fetch while pupils answer.
+    teacher.on("request", lambda r: screens.append(r.url) if "part=live" in r.url
+               and r.method == "GET" else None)
     teacher.keyboard.press("f")
     teacher.keyboard.press("n")
     for page in (right, wrong):
@@ -297,6 +300,7 @@ def test_each_pupil_sees_their_own_verdict_and_score(contexts, server):
     wrong.check("#option-1-o4")
     wrong.click("form.live-answer button[type=submit]")
     teacher.locator("text=2 élèves sur 2 ont répondu").wait_for(timeout=WAIT)
+    assert screens == []
     teacher.keyboard.press("r")
 
     right.locator(".verdict-right").wait_for(timeout=WAIT)

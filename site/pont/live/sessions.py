@@ -254,10 +254,11 @@ def remove(db: Session, live: LiveSession, participant_id: int) -> None:
     db.commit()
 
 
-def roster(db: Session, live: LiveSession) -> list[Participant]:
-    return list(db.scalars(select(Participant)
+def roster(db: Session, live: LiveSession) -> list[tuple[int, str]]:
+    """The participants still in the session, in the order they joined: (id, pseudonym id)."""
+    return list(db.execute(select(Participant.id, Participant.pseudonym)
                            .where(Participant.session_id == live.id, Participant.removed.is_(False))
-                           .order_by(Participant.joined_at, Participant.id)))
+                           .order_by(Participant.joined_at, Participant.id)).all())
 
 
 def headcount(db: Session, live: LiveSession) -> int:

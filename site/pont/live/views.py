@@ -375,12 +375,13 @@ def host(lang: str, code: str):
             return redirect(here, 303)
     question = sessions.current_question(live, module)
     join_url = url_for("live.pupil", code=code, _external=True)
+    roster = labelled_roster(live, lang)
     page = render_template(
         "live/host.html", layout=layout(), live=live, module=module, question=question,
         here=here, projector=projector, projector_url=url_for("live.host", code=code, projector=1),
         plain_url=url_for("live.host", code=code), counts_shown=sessions.counts_shown(live),
         tally=sessions.tally(db, live, question) if question else None,
-        roster=[(p.id, pseudonyms.label(p.pseudonym, lang)) for p in sessions.roster(db, live)],
+        roster=roster,
         summary=sessions.summary(db, live, module) if live.phase == FINISHED else None,
         join_url=join_url, join_page=url_for("live.join", _external=True),
         qr=qr_svg(join_url, str(_l("QR code to join the session"))),
@@ -388,8 +389,16 @@ def host(lang: str, code: str):
     return page, 200, NO_STORE
 
 
+def labelled_roster(live: LiveSession, lang: str) -> list[tuple[int, str]]:
+    """The participants as the teacher's screen lists them: (id, pseudonym in `lang`)."""
+    return [(pid, pseudonyms.label(name, lang))
+            for pid, name in sessions.roster(get_session(), live)]
+
+
 def host_state(lang: str, code: str):
-    """What the teacher's screen polls: counts of participants and answers."""
+    """What the teacher's screen polls: counts of participants and answers, and the parts of
+    the screen that show them (`parts`), so that a count changed within a step needs no
+    other request; live.js fetches the screen's live part when the step changes."""
     live = load(code)
     require_teacher(live)
     unchanged = not_modified(live.etag, "private, no-cache")
@@ -398,10 +407,22 @@ def host_state(lang: str, code: str):
     db = get_session()
     question = sessions.current_question(live, module_for(live, lang))
     tally = sessions.tally(db, live, question) if question else None
+    roster = labelled_roster(live, lang)
+    here = url_for("live.host", code=code)
+    parts = {}
+    if live.phase != FINISHED:
+        macros = current_app.jinja_env.get_template("live/_host_parts.html").module
+        parts["roster"] = str(macros.roster(roster, here))
+        if tally:
+            parts["tally"] = str(macros.tally(question, tally, len(roster), live, here,
+                                              sessions.counts_shown(live)))
+        else:
+            parts["count"] = str(macros.count(len(roster)))
     response = jsonify(
-        etag=live.etag, phase=live.phase, position=live.position,
-        participants=sessions.headcount(db, live),
-        answered=tally.answered if tally else 0, options=tally.options if tally else {})
+        etag=live.etag, step=str(live.version), phase=live.phase, position=live.position,
+        participants=len(roster),
+        answered=tally.answered if tally else 0, options=tally.options if tally else {},
+        parts=parts)
     response.set_etag(live.etag)
     response.headers["Cache-Control"] = "private, no-cache"
     return response

@@ -4,7 +4,8 @@
    out by a polite status message; focus never moves on an automatic update. A pupil's page
    holds the quiz's steps in templates named for the poll's phase and position, and shows the
    next one with no request; other updates ask for the page's live part only (`?part=live`:
-   no site header or footer to render and send).
+   no site header or footer to render and send). On the teacher's screen, the poll itself sends
+   the parts that show the counts when only they changed.
    Forms are sent in the background too: a pupil's answer, and on the teacher's screen every
    step (a full page load would leave full screen); there keys R, N and F press the buttons
    that show them, and projector mode is switched here. */
@@ -43,7 +44,7 @@
       }
       if (!response.ok) throw new Error("HTTP " + response.status);
       return response.json().then(function (data) {
-        if (data.etag !== etag && !show(data)) return update();
+        if (data.etag !== etag && !show(data) && !fill(data)) return update();
       });
     }).then(function () { failures = 0; }, function () { failures += 1; }).then(schedule);
   }
@@ -64,6 +65,22 @@
     root.dataset.step = etag = root.dataset.etag = data.etag;
     window.scrollTo(0, 0);
     announce();
+    return true;
+  }
+
+  /* The teacher's screen within a step: the poll sends the parts that show the counts. */
+  function fill(data) {
+    if (!host || !data.parts || data.step !== root.dataset.step) return false;
+    var names = Object.keys(data.parts);
+    var parts = names.map(function (name) {
+      return root.querySelector('[data-live-part="' + name + '"]');
+    });
+    if (parts.indexOf(null) !== -1) return false;
+    parts.forEach(function (part, n) {
+      if (part.innerHTML !== data.parts[names[n]]) swap(part, data.parts[names[n]]);
+    });
+    keepView();
+    etag = root.dataset.etag = data.etag;
     return true;
   }
 
@@ -103,7 +120,7 @@
     } else {
       root.querySelectorAll("[data-live-part]").forEach(function (part) {
         var next = fresh.querySelector('[data-live-part="' + part.dataset.livePart + '"]');
-        if (next && next.innerHTML !== part.innerHTML) swap(part, next);
+        if (next && next.innerHTML !== part.innerHTML) swap(part, next.innerHTML);
       });
     }
     root.dataset.step = fresh.dataset.step;
@@ -112,10 +129,10 @@
     return true;
   }
 
-  function swap(part, next) {
+  function swap(part, html) {
     var focused = document.activeElement;
     var focusedId = part.contains(focused) ? focused.id : null;
-    part.innerHTML = next.innerHTML;
+    part.innerHTML = html;
     if (focusedId && document.getElementById(focusedId)) document.getElementById(focusedId).focus();
   }
 
