@@ -2,9 +2,9 @@
 
 At each step of a class, its pupils fetch their page within two seconds of one another
 (live.js), and they all see the same thing but for their pseudonym, their form's CSRF token
-and their own answer. A page is rendered once per key (the session's code and version, the
-language, the layout and the pupil's answer), with markers where the pseudonym and the token
-go; each pupil gets a copy with their own. A step taken by any process changes the version
+and their own answer (at the end, their own score). A page is rendered once per key (the
+session's code and version, the language, the layout and the pupil's answer), with markers
+where the pseudonym, the token and the score go; each pupil gets a copy with their own. A step taken by any process changes the version
 in the database, hence the key: there is nothing to invalidate, and old pages fall off the
 end.
 """
@@ -18,6 +18,7 @@ from threading import Lock
 from markupsafe import escape
 
 NAME, TOKEN = "\ue000name\ue000", "\ue000token\ue000"  # private-use characters: never typed
+SCORE = "\ue000score\ue000"  # where a pupil's own score goes on the final page (live/views.py)
 
 
 class SharedPages:

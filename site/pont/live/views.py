@@ -16,6 +16,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    get_template_attribute,
     jsonify,
     redirect,
     render_template,
@@ -34,6 +35,7 @@ from ..extensions import limiter
 from ..i18n import REGISTRY, audience_routes, localized_route, site_languages
 from . import cleanup, codes, keys, pseudonyms, sessions
 from .fast_poll import SHARED_FOR_A_SECOND
+from .shared_pages import SCORE
 from .models import FINISHED, LiveSession, utcnow
 from .sessions import Problem
 
@@ -246,21 +248,26 @@ def render_pupil(live, module, who, lang, error=None, chosen=(), status=200, rec
     # part (an update, an answer sent in the background) replaces the current step only.
     views = not finished and not in_part()
 
-    def render(name: str, csrf_token) -> str:
+    def render(name: str, csrf_token, own_score=None) -> str:
         return render_template(
             "live/pupil.html", layout=around, live=live, module=module, question=question,
-            name=name, mine=mine, csrf_token=csrf_token,
+            name=name, mine=mine, csrf_token=csrf_token, own_score=own_score,
             summary=sessions.summary(db, live, module) if finished else None,
-            results=sessions.results(db, who) if finished else None,
             error=error, chosen=chosen, etag=str(live.version), views=views,
             state_url=url_for("live.pupil_state", code=live.code))
 
     name = pseudonyms.label(who.pseudonym, lang)
-    if finished or error:  # the pupil's own score, or what they chose: theirs alone
-        page = render(name, generate_csrf)
-    else:
-        page = current_app.extensions["pont_live_pages"].page(
-            (live.code, live.version, lang, around, mine), render, name, generate_csrf)
+    if error:  # what they chose: theirs alone
+        return render(name, generate_csrf), status, NO_STORE
+    # The final page is the class's but for the pupil's own score, which goes in its place.
+    page = current_app.extensions["pont_live_pages"].page(
+        (live.code, live.version, lang, around, mine),
+        lambda name, token: render(name, token, Markup(SCORE) if finished else None),
+        name, generate_csrf)
+    if finished:
+        score = get_template_attribute("live/_score.html", "own_score")(
+            module.quiz.questions, sessions.results(db, who))
+        page = page.replace(SCORE, str(score), 1)
     return page, status, NO_STORE
 
 
