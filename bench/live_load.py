@@ -11,8 +11,9 @@ keep the part it answers with. The teacher starts the session, polls the counts 
 fetches the screen's live part when they change and moves on every few seconds with buttons
 sent the same way.
 A probe fetches a static file every 100 ms: the baseline of the same run. Latencies and CPU
-are those of the `--seconds` after the ramp-up (classes start over 10 s and their pupils join
-in the next 8); the ramp-up's latencies are printed apart, and errors count over the whole run.
+are those of the `--seconds` after the ramp-up (classes start over `--ramp` seconds, 30 by
+default, and their pupils join in the next 8); the ramp-up's latencies are printed apart, and
+errors count over the whole run.
 
 For each number of classes, the Flask poll of before (LIVE_FAST_POLL=0) and the fast path
 run one after the other on two servers of the same database (`--polls`). Per run: p50, p95,
@@ -380,12 +381,11 @@ async def probe(port, stats, end):
 
 
 async def run_classes(port: int, classes: int, seconds: float, slug: str, part_query: str,
-                      snapshot):
-    """The classes for `seconds` after the ramp-up (classes start over 10 s, then their
-    pupils join); `snapshot()` is taken at the end of the ramp-up, in a thread."""
+                      snapshot, ramp: float):
+    """The classes for `seconds` after the ramp-up (classes start over `ramp` seconds, then
+    their pupils join); `snapshot()` is taken at the end of the ramp-up, in a thread."""
     stats = Stats()
     started = time.monotonic()
-    ramp = 10.0
     stats.since = started + ramp + JOIN_SECONDS
     end = stats.since + seconds
     jobs = [asyncio.create_task(probe(port, stats, end))]
@@ -469,9 +469,10 @@ def report(name: str, classes: int, stats: Stats, elapsed: float, cpu: dict) -> 
           f"gunicorn) = {per_pupil_minute:.1f} ms per pupil-minute: 16 cores at 70 % would "
           f"hold about {cores_16:.0f} classes; load generator {cpu['client']:.1f} s; "
           f"{elapsed:.0f} s")
+    ramp_p50, ramp_p99 = (percentile(stats.ramp, share) * 1000 for share in (.5, .99))
     print(f"    ramp-up (not in the figures above): {len(stats.ramp)} requests, p50 "
-          f"{percentile(stats.ramp, .5) * 1000:.0f} ms, p99 {percentile(stats.ramp, .99) * 1000:.0f}"
-          f" ms")
+          f"{ramp_p50:.0f} ms, p99 {ramp_p99:.0f} ms")
+    row["ramp_p99"] = ramp_p99
     print(f"    answers: {row['answers']}")
     for example in stats.examples:
         print("    e.g.", example)
@@ -664,8 +665,10 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--classes", default="25,50,100")
     parser.add_argument("--seconds", type=float, default=60,
-                        help="seconds measured, after a ramp-up of 18 s (classes start over "
-                             "10 s, then their pupils join: latencies shown apart)")
+                        help="seconds measured, after the ramp-up (latencies shown apart)")
+    parser.add_argument("--ramp", type=float, default=30,
+                        help="seconds over which the classes start; their pupils join in the "
+                             f"next {JOIN_SECONDS}, then the measure starts")
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--polls", default="flask,fast",
                         help="which poll to measure, in turn for each number of classes: "
@@ -698,7 +701,8 @@ def main() -> None:
     print(f"{os.cpu_count()} cores; {'nginx (1 worker) -> ' if args.proxy else ''}"
           f"gunicorn -w {args.workers}"
           f"{f' gthread --threads {args.threads}' if args.threads > 1 else ' (sync)'}; "
-          f"{PUPILS} pupils a class polling every {POLL:.0f} s; {args.seconds:.0f} s a run; "
+          f"{PUPILS} pupils a class polling every {POLL:.0f} s; {args.seconds:.0f} s measured a run, "
+          f"after classes start over {args.ramp:.0f} s and their pupils join; "
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; latencies in ms; static = a "
           "CSS file fetched every 100 ms during the same run", flush=True)
     sys.path.insert(0, str(ROOT / "site"))
@@ -741,7 +745,8 @@ def main() -> None:
                             app_cpu(app_port, args.workers))  # noqa: B023
 
                 stats, elapsed, (server_cpu, own_cpu, kinds_before) = asyncio.run(run_classes(
-                    port, classes, args.seconds, args.module, PART[shown], snapshot))
+                    port, classes, args.seconds, args.module, PART[shown], snapshot,
+                    args.ramp))
                 cpu = {"server": cpu_seconds(server.pid) - server_cpu,
                        "client": time.process_time() - own_cpu,
                        "kinds": difference(app_cpu(app_port, args.workers), kinds_before),
