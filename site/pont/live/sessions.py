@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, case, delete, func, select, update
+from sqlalchemy import bindparam, case, delete, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -85,17 +85,19 @@ def pupil_state(version: int, phase: str, position: int) -> dict:
     return {"etag": str(version), "phase": phase, "position": position}
 
 
-def _touch(db: Session, live: LiveSession, *conditions) -> bool:
-    """Count one more join, answer or removal, if the session still meets `conditions`.
+# Counting one more join, answer or removal: plain UPDATEs built once (no ORM object needs
+# them: the teacher's screen reads the row again), on the conditions each change requires.
+_SESSIONS = LiveSession.__table__
+_TOUCH = (update(_SESSIONS).where(_SESSIONS.c.id == bindparam("session"))
+          .values(activity=_SESSIONS.c.activity + 1, touched_at=bindparam("now")))
+_TOUCH_UNFINISHED = _TOUCH.where(_SESSIONS.c.phase != FINISHED)
+_TOUCH_AT_VERSION = _TOUCH.where(_SESSIONS.c.version == bindparam("seen"))
 
-    A plain UPDATE of the table: no ORM object needs it (the teacher's screen reads the row
-    again), and the ORM's bulk update costs as much as the database's work.
-    """
-    table = LiveSession.__table__
-    statement = (update(table)
-                 .where(table.c.id == live.id, *conditions)
-                 .values(activity=table.c.activity + 1, touched_at=utcnow()))
-    return db.execute(statement).rowcount == 1
+
+def _touch(db: Session, live: LiveSession, statement=_TOUCH, **values) -> bool:
+    """Count one more change to the session, if it still meets the statement's condition."""
+    result = db.connection().execute(statement, {"session": live.id, "now": utcnow(), **values})
+    return result.rowcount == 1
 
 
 def join(db: Session, live: LiveSession,
@@ -117,7 +119,7 @@ def join(db: Session, live: LiveSession,
     participant = add_unique(db, newcomer, tries=10)
     if participant is None:
         raise Problem(409, "full")
-    if not _touch(db, live, LiveSession.phase != FINISHED):
+    if not _touch(db, live, _TOUCH_UNFINISHED):
         db.rollback()
         raise Problem(410, "finished")
     db.commit()
@@ -149,6 +151,10 @@ def read_choice(question: Question, values: list[str]) -> frozenset[str]:
     return chosen
 
 
+# A plain INSERT: the answer is never read back as an object (the hottest write of a class).
+_ANSWER = insert(LiveAnswer.__table__)
+
+
 def answer(db: Session, live: LiveSession, who: Participant, module: Module,
            question_id: str, values: list[str]) -> frozenset[str] | None:
     """Record an answer: the options recorded, or None when this participant had already
@@ -166,15 +172,14 @@ def answer(db: Session, live: LiveSession, who: Participant, module: Module,
     if live.phase != QUESTION or question is None or question.id != question_id:
         raise Problem(409, "closed")
     chosen = read_choice(question, values)
-    entry = Answer(question, chosen)
-    db.add(LiveAnswer(session_id=live.id, participant_id=who.id, question=question_id,
-                      options=" ".join(sorted(chosen)), right=entry.right))
     try:
-        db.flush()
+        db.connection().execute(_ANSWER, {
+            "session_id": live.id, "participant_id": who.id, "question": question_id,
+            "options": " ".join(sorted(chosen)), "right": Answer(question, chosen).right})
     except IntegrityError:  # answered already, or the same answer sent twice at once
         db.rollback()
         return None
-    if not _touch(db, live, LiveSession.version == live.version):
+    if not _touch(db, live, _TOUCH_AT_VERSION, seen=live.version):
         db.rollback()
         raise Problem(409, "closed")
     db.commit()
