@@ -2,7 +2,7 @@
 
 Each class is one teacher and its pupils, simulated like the browsers they use with live.js:
 pupils load the join page, join with the code (CSRF token and cookies included), load their
-page, poll the state every 2 s with If-None-Match on the page's data-etag, and when the state
+page, poll the state every 3 s with If-None-Match on the page's data-etag, and when the state
 changes show the step from the page's templates (`<template data-view="question-3">`: the
 answer's own reveal first, then the page's), or fetch the page's live part (`?part=live`)
 when there is none, as at the end (backing off after failures, stopping on 403/404/410, as
@@ -55,7 +55,7 @@ HOST = "127.0.0.1"
 POSTGRES_URL = os.environ.get(
     "PONT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 PUPILS = 35
-POLL = 2.0
+POLL, HOST_POLL = 3.0, 2.0  # live.js: a pupil's page polls every 3 s, the teacher's every 2
 QUESTION_SECONDS = 14
 REVEAL_SECONDS = 5
 TIMEOUT = 10.0
@@ -199,9 +199,9 @@ def page_step(page: bytes | None) -> str | None:
     return found.group(1).decode() if found else None
 
 
-def wait_after(failures: int) -> float:
-    """live.js's schedule(): every 2 s, doubling after each failure, at most 30 s."""
-    return min(POLL_MAX, POLL * 2 ** failures) if failures else POLL
+def wait_after(failures: int, every: float = POLL) -> float:
+    """live.js's schedule(): every 3 s (the teacher.s screen 2 s), doubling after each failure, at most 30 s."""
+    return min(POLL_MAX, every * 2 ** failures) if failures else every
 
 
 async def pupil(port, stats, code, end, part_query):
@@ -328,7 +328,7 @@ async def teacher(port, stats, slug, end, start_delay, ready, part_query):
         """live.js on the teacher's screen: poll the counts, update the screen on a change."""
         failures = 0
         while screen["etag"] and time.monotonic() < end:
-            await asyncio.sleep(wait_after(failures))
+            await asyncio.sleep(wait_after(failures, HOST_POLL))
             status, _, content = await client.request(
                 "teacher-poll", "GET", host + "/etat",
                 headers={"If-None-Match": f'"{screen["etag"]}"', "Accept": "application/json"},
@@ -701,7 +701,8 @@ def main() -> None:
     print(f"{os.cpu_count()} cores; {'nginx (1 worker) -> ' if args.proxy else ''}"
           f"gunicorn -w {args.workers}"
           f"{f' gthread --threads {args.threads}' if args.threads > 1 else ' (sync)'}; "
-          f"{PUPILS} pupils a class polling every {POLL:.0f} s; {args.seconds:.0f} s measured a run, "
+          f"{PUPILS} pupils a class polling every {POLL:.0f} s, teachers every "
+          f"{HOST_POLL:.0f} s; {args.seconds:.0f} s measured a run, "
           f"after classes start over {args.ramp:.0f} s and their pupils join; "
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; latencies in ms; static = a "
           "CSS file fetched every 100 ms during the same run", flush=True)

@@ -54,7 +54,7 @@ class Defaults:
     LIVE_JOIN_LIMIT = "120 per minute"
     LIVE_ANSWER_LIMIT = "30 per minute"
     LIVE_UNKNOWN_CODE_LIMIT = "30 per minute"
-    # Polls per pupil's browser (live.js polls every 2 s): more is a modified script.
+    # Polls per pupil's browser (live.js polls every 3 s): more is a modified script.
     LIVE_POLL_LIMIT = "90 per minute"
     # The pupils' poll is answered in front of Flask (live/fast_poll.py); off only to compare.
     LIVE_FAST_POLL = True

@@ -13,7 +13,7 @@ import pytest
 from .axe import assert_no_violations
 from .conftest import guarded_contexts
 
-WAIT = 10_000  # ms: pages poll every 2 s
+WAIT = 10_000  # ms: pages poll every 2 s (teacher) or 3 s (pupils)
 
 
 @pytest.fixture

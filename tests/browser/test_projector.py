@@ -26,7 +26,7 @@ from ..content_tree import LESSON, write_tree
 from .axe import assert_no_violations
 from .conftest import guarded_contexts
 
-WAIT = 10_000  # ms: pages poll every 2 s
+WAIT = 10_000  # ms: pages poll every 2 s (teacher) or 3 s (pupils)
 SHOTS = os.environ.get("PONT_SCREENSHOTS")  # a folder: save what the tests see, to look at it
 
 TITLES = {

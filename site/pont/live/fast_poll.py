@@ -1,6 +1,6 @@
 """The pupils' poll, answered in front of Flask.
 
-Every pupil's page polls every two seconds: 100 classes make 1,750 polls a second, most of
+Every pupil's page polls every three seconds: 100 classes make 1,170 polls a second, most of
 the server's requests, and all the pupils of a class ask the same thing. So this layer answers
 without Flask's request context, session cookie, CSRF check or error pages, from the session's
 row as a process read it less than LIVE_POLL_CACHE_SECONDS ago (half a second: one read per

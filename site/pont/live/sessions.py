@@ -64,7 +64,7 @@ def is_expired(live: LiveSession, max_idle: datetime.timedelta) -> bool:
     return live.touched_at < utcnow() - max_idle
 
 
-# Built once: the poll runs it for every pupil every two seconds.
+# Built once: the poll runs it for every class every half-second, in each process.
 _POLL = (select(LiveSession.version, LiveSession.phase, LiveSession.position,
                 LiveSession.touched_at)
          .where(LiveSession.code == bindparam("code")))
