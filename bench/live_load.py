@@ -200,7 +200,8 @@ def page_step(page: bytes | None) -> str | None:
 
 
 def wait_after(failures: int, every: float = POLL) -> float:
-    """live.js's schedule(): every 3 s (the teacher.s screen 2 s), doubling after each failure, at most 30 s."""
+    """live.js's schedule(): every 3 s (the teacher's screen 2 s), doubling after each
+    failure, at most 30 s."""
     return min(POLL_MAX, every * 2 ** failures) if failures else every
 
 
@@ -437,12 +438,15 @@ def report(name: str, classes: int, stats: Stats, elapsed: float, cpu: dict) -> 
     pupils = classes * PUPILS
     server_ms = cpu["server"] * 1000
     per_pupil_minute = server_ms / (pupils * elapsed / 60)
+    # With PostgreSQL on the same machine, its processes are part of the server's cost.
+    with_database = (server_ms + cpu["database"] * 1000) / (pupils * elapsed / 60)
     row = {
         "name": name, "classes": classes, "pupils": pupils, "requests": len(every),
         "rps": len(every) / elapsed, "p50": percentile(every, .5) * 1000,
         "p95": percentile(every, .95) * 1000, "p99": percentile(every, .99) * 1000,
         "errors": sum(stats.errors.values()), "server_cpu": cpu["server"],
         "client_cpu": cpu["client"], "per_pupil_minute": per_pupil_minute,
+        "with_database": with_database,
         "answers": check_answers(stats, cpu["counted"]),
     }
     print(f"{name:18} {classes:4d} classes {pupils:5d} pupils | {row['requests']:6d} req "
@@ -464,10 +468,12 @@ def report(name: str, classes: int, stats: Stats, elapsed: float, cpu: dict) -> 
               f" {1000 * seconds / requests if requests else 0:10.2f} {seconds:6.1f}")
         row[f"{kind}_p99"] = percentile(values, .99) * 1000
         row[f"{kind}_cpu_ms"] = 1000 * seconds / requests if requests else 0.0
-    cores_16 = 16 * 60_000 * 0.7 / (per_pupil_minute * PUPILS)
+    cores_16 = 16 * 60_000 * 0.7 / (with_database * PUPILS)
     print(f"    server CPU {cpu['server']:.1f} s ({app_total:.1f} s in the app, the rest in "
           f"gunicorn) = {per_pupil_minute:.1f} ms per pupil-minute: 16 cores at 70 % would "
           f"hold about {cores_16:.0f} classes; load generator {cpu['client']:.1f} s; "
+          f"PostgreSQL's processes {cpu['database']:.1f} s ({with_database:.1f} ms per "
+          f"pupil-minute with them); "
           f"{elapsed:.0f} s")
     ramp_p50, ramp_p99 = (percentile(stats.ramp, share) * 1000 for share in (.5, .99))
     print(f"    ramp-up (not in the figures above): {len(stats.ramp)} requests, p50 "
@@ -542,6 +548,21 @@ def cpu_seconds(pid: int) -> float:
         except OSError:
             continue
         if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def database_cpu_seconds() -> float:
+    """CPU time used so far by the machine's PostgreSQL processes (0 without any)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, fields = stat.read_text().split(" (", 1)[1].rsplit(")", 1)
+        except (OSError, ValueError):
+            continue
+        if name == "postgres":
+            fields = fields.split()
             total += (int(fields[11]) + int(fields[12])) / tick
     return total
 
@@ -743,13 +764,15 @@ def main() -> None:
 
                 def snapshot():
                     return (cpu_seconds(server.pid), time.process_time(),  # noqa: B023
-                            app_cpu(app_port, args.workers))  # noqa: B023
+                            app_cpu(app_port, args.workers), database_cpu_seconds())  # noqa: B023
 
-                stats, elapsed, (server_cpu, own_cpu, kinds_before) = asyncio.run(run_classes(
+                stats, elapsed, before = asyncio.run(run_classes(
                     port, classes, args.seconds, args.module, PART[shown], snapshot,
                     args.ramp))
+                server_cpu, own_cpu, kinds_before, db_cpu = before
                 cpu = {"server": cpu_seconds(server.pid) - server_cpu,
                        "client": time.process_time() - own_cpu,
+                       "database": database_cpu_seconds() - db_cpu,
                        "kinds": difference(app_cpu(app_port, args.workers), kinds_before),
                        "counted": summaries(app, stats.codes, args.module)}
                 rows.append(report(name, classes, stats, elapsed, cpu))
@@ -764,14 +787,15 @@ def main() -> None:
             drop()
     print("\n| | classes | req/s | p50 | p95 | p99 | poll p99 | page p99 | answer p99 | "
           "static p99 | errors | CPU ms/poll | CPU ms/page | server CPU ms per pupil-min | "
-          "load generator CPU s |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "same with PostgreSQL's processes | load generator CPU s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['name']} | {r['classes']} | {r['rps']:.0f} | {r['p50']:.0f} | "
               f"{r['p95']:.0f} | {r['p99']:.0f} | {r.get('poll_p99', 0):.0f} | "
               f"{r.get('page_p99', 0):.0f} | {r.get('answer_p99', 0):.0f} | "
               f"{r.get('static_p99', 0):.0f} | {r['errors']} | {r.get('poll_cpu_ms', 0):.2f} | "
               f"{r.get('page_cpu_ms', 0):.2f} | {r['per_pupil_minute']:.0f} | "
+              f"{r['with_database']:.0f} | "
               f"{r['client_cpu']:.1f} |")
 
 
