@@ -46,7 +46,7 @@ import time
 import urllib.parse
 import urllib.request
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,6 +96,7 @@ class Stats:
     # the ramp-up's own go to `ramp`. Errors count over the whole run.
     since: float = 0.0
     ramp: list[float] = field(default_factory=list)
+    statuses: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
 
     def error(self, kind: str, what: str) -> None:
         self.errors[kind] += 1
@@ -112,8 +113,8 @@ class Client:
 
     keep_alive = False
 
-    def __init__(self, port: int, stats: Stats):
-        self.port, self.stats, self.cookies = port, stats, {}
+    def __init__(self, port: int, stats: Stats, address: str = HOST):
+        self.port, self.stats, self.cookies, self.address = port, stats, {}, address
         self.connection: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
         self.busy = asyncio.Lock()  # one request at a time on a kept-alive connection
 
@@ -165,11 +166,15 @@ class Client:
             self._close()
         if status not in expect:
             self.stats.error(kind, f"HTTP {status} for {method} {path}")
+        self.stats.statuses[kind][status] += 1
+        if status == 429 and not found.get("retry-after", "").isdigit():
+            self.stats.error(kind, "429 without Retry-After")
         return status, found, content
 
     async def _exchange(self, raw: bytes) -> tuple[bytes, bytes]:
         if self.connection is None:
-            self.connection = await asyncio.open_connection(HOST, self.port)
+            self.connection = await asyncio.open_connection(
+                HOST, self.port, local_addr=(self.address, 0))
         reader, writer = self.connection
         writer.write(raw)
         head = (await reader.readuntil(b"\r\n\r\n"))[:-4]
@@ -205,9 +210,9 @@ def wait_after(failures: int, every: float = POLL) -> float:
     return min(POLL_MAX, every * 2 ** failures) if failures else every
 
 
-async def pupil(port, stats, code, end, part_query):
+async def pupil(port, stats, code, end, part_query, address=HOST):
     """A pupil's browser running live.js: the page, then its poll and its updates."""
-    client = Client(port, stats)
+    client = Client(port, stats, address)
     await asyncio.sleep(random.uniform(0, JOIN_SECONDS - 2))  # a class joins in a few seconds
     _, _, page = await client.request("join", "GET", "/fr/classe")
     token = CSRF.search(page or b"")
@@ -293,8 +298,8 @@ async def pupil(port, stats, code, end, part_query):
         task.cancel()
 
 
-async def teacher(port, stats, slug, end, start_delay, ready, part_query):
-    client = Client(port, stats)
+async def teacher(port, stats, slug, end, start_delay, ready, part_query, address=HOST):
+    client = Client(port, stats, address)
     await asyncio.sleep(start_delay)
     start = f"/fr/classe/nouvelle/eleves/{slug}"
     _, _, page = await client.request("teacher", "GET", start)
@@ -382,7 +387,7 @@ async def probe(port, stats, end):
 
 
 async def run_classes(port: int, classes: int, seconds: float, slug: str, part_query: str,
-                      snapshot, ramp: float):
+                      snapshot, ramp: float, abuse: bool = False):
     """The classes for `seconds` after the ramp-up (classes start over `ramp` seconds, then
     their pupils join); `snapshot()` is taken at the end of the ramp-up, in a thread."""
     stats = Stats()
@@ -399,17 +404,82 @@ async def run_classes(port: int, classes: int, seconds: float, slug: str, part_q
     for n in range(classes):
         ready = asyncio.get_running_loop().create_future()
         jobs.append(asyncio.create_task(
-            teacher(port, stats, slug, end, ramp * n / max(classes, 1), ready, part_query)))
-        jobs.append(asyncio.create_task(class_pupils(port, stats, ready, end, part_query)))
+            teacher(port, stats, slug, end, ramp * n / max(classes, 1), ready, part_query,
+                    school(n))))
+        jobs.append(asyncio.create_task(class_pupils(port, stats, ready, end, part_query,
+                                                     school(n))))
+    if abuse:
+        jobs.append(asyncio.create_task(misuse(port, stats, slug, stats.since + seconds / 3)))
     await asyncio.gather(*jobs)
     return stats, time.monotonic() - stats.since, await before
 
 
-async def class_pupils(port, stats, ready, end, part_query):
+async def class_pupils(port, stats, ready, end, part_query, address):
     code = await ready
     if code:
-        await asyncio.gather(*(pupil(port, stats, code, end, part_query)
+        await asyncio.gather(*(pupil(port, stats, code, end, part_query, address)
                                for _ in range(PUPILS)))
+
+
+def school(n: int) -> str:
+    """Each class comes from its school's network: one address of its own (127.0.0.0/8 is
+    all loopback), as per-address limits see it."""
+    return f"127.1.{n // 250}.{n % 250 + 1}"
+
+
+# The misuses of `--abuse`, measured apart from the classes' figures.
+ABUSE = ("storm", "flood", "double")
+STORM, FLOOD_EVERY, FLOOD_SECONDS = 250, 0.05, 10
+
+
+async def misuse(port, stats, slug, when):
+    """A year group of 250 joining in the same second from one network, a modified script
+    polling every 50 ms, and a teacher pressing "next" twice at once: each gets its 429 (with
+    Retry-After) or 409 while the classes go on."""
+    await asyncio.sleep(max(0.0, when - time.monotonic()))
+    start = f"/fr/classe/nouvelle/eleves/{slug}"
+    teacher = Client(port, stats, "127.2.0.1")
+    _, _, page = await teacher.request("double", "GET", start)
+    status, found, _ = await teacher.request("double", "POST", start, {
+        "csrf_token": CSRF.search(page).group(1).decode()}, expect=(303,))
+    code = CODE.search(found["location"]).group(1)
+    host = f"/fr/classe/{code}/animer"
+
+    async def press(action):
+        page = (await teacher.request("double", "GET", host))[2]
+        form = {"action": action, "version": VERSION.search(page).group(1).decode(),
+                "csrf_token": CSRF.search(page).group(1).decode()}
+        twice = [Client(port, stats, "127.2.0.1") for _ in range(2)]
+        for other in twice:
+            other.cookies = dict(teacher.cookies)
+        return await asyncio.gather(*(other.request("double", "POST", host + "?part=live", form,
+                                                    expect=(200, 409)) for other in twice))
+
+    async def join_at_once(n):
+        browser = Client(port, stats, "127.2.0.2")
+        _, _, page = await browser.request("storm", "GET", "/fr/classe")
+        token = CSRF.search(page or b"")
+        if token:
+            await browser.request("storm", "POST", "/fr/classe", {
+                "code": code, "csrf_token": token.group(1).decode()}, expect=(303, 429))
+        return browser
+
+    async def flood():
+        script = Client(port, stats, "127.2.0.3")
+        _, _, page = await script.request("flood", "GET", "/fr/classe")
+        await script.request("flood", "POST", "/fr/classe", {
+            "code": code, "csrf_token": CSRF.search(page).group(1).decode()}, expect=(303,))
+        stop = time.monotonic() + FLOOD_SECONDS
+        while time.monotonic() < stop:
+            await script.request("flood", "GET", f"/fr/classe/{code}/etat",
+                                 headers={"If-None-Match": '"1"'}, expect=(200, 304, 429))
+            await asyncio.sleep(FLOOD_EVERY)
+
+    flooding = asyncio.create_task(flood())
+    await asyncio.gather(*(join_at_once(n) for n in range(STORM)))
+    await press("start")
+    await press("next")
+    await flooding
 
 
 async def warm_up(port: int, slug: str) -> None:
@@ -418,7 +488,7 @@ async def warm_up(port: int, slug: str) -> None:
     clients = [Client(port, stats) for _ in range(8)]
     for path in ("/fr/classe", f"/fr/classe/nouvelle/eleves/{slug}", "/fr/classe/CDF479/etat",
                  "/static/pont.css"):
-        await asyncio.gather(*(c.request("warm", "GET", path, expect=(200, 404))
+        await asyncio.gather(*(c.request("warm", "GET", path, expect=(200, 404, 429))
                                for c in clients for _ in range(6)))
     if stats.errors:
         raise SystemExit(f"warm-up failed: {stats.examples}")
@@ -434,7 +504,8 @@ KINDS = ("poll", "page", "answer", "join", "teacher", "teacher-poll", "static")
 
 def report(name: str, classes: int, stats: Stats, elapsed: float, cpu: dict) -> dict:
     """One run: latencies and errors per kind, CPU per kind and per pupil-minute, answers."""
-    every = [v for kind, values in stats.latencies.items() if kind != "static" for v in values]
+    every = [v for kind, values in stats.latencies.items() if kind not in ("static", *ABUSE)
+             for v in values]
     pupils = classes * PUPILS
     server_ms = cpu["server"] * 1000
     per_pupil_minute = server_ms / (pupils * elapsed / 60)
@@ -479,6 +550,13 @@ def report(name: str, classes: int, stats: Stats, elapsed: float, cpu: dict) -> 
     print(f"    ramp-up (not in the figures above): {len(stats.ramp)} requests, p50 "
           f"{ramp_p50:.0f} ms, p99 {ramp_p99:.0f} ms")
     row["ramp_p99"] = ramp_p99
+    for kind in ABUSE:
+        if stats.statuses.get(kind):
+            counts = ", ".join(f"{n} × {status}" for status, n in sorted(
+                stats.statuses[kind].items(), key=lambda item: item[0] or 0))
+            slowest = percentile(stats.latencies[kind], .99) * 1000
+            print(f"    misuse {kind:6}: {counts}; p99 {slowest:.0f} ms")
+            row[f"{kind}_statuses"] = dict(stats.statuses[kind])
     print(f"    answers: {row['answers']}")
     for example in stats.examples:
         print("    e.g.", example)
@@ -595,14 +673,20 @@ def database(engine: str, work: Path):
 
 
 def start_server(url: str, work: Path, workers: int, threads: int, content: str,
-                 fast_poll: bool = True):
+                 fast_poll: bool = True, limits: str | None = None):
+    """gunicorn on a free port; `limits`, a Redis URL: the rate limits on, as in production
+    (each class comes from an address of its own), else off."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "PONT_SECRET_KEY": "bench",
            "PONT_CONTENT_DIR": content, "PONT_AUTO_MIGRATE": "0",
            "PONT_LIVE_FAST_POLL": "1" if fast_poll else "0",
            "PYTHONPATH": os.pathsep.join([str(ROOT / "site"), str(ROOT / "bench")]),
-           # Every simulated pupil comes from 127.0.0.1: per-address limits would block them.
-           "PONT_RATELIMIT_ENABLED": "0"}
+           "PONT_RATELIMIT_ENABLED": "1" if limits else "0"}
+    if limits:
+        import redis
+
+        redis.Redis.from_url(limits).flushdb()  # budgets of an earlier run
+        env["REDIS_URL"] = limits
     command = [str(Path(sys.executable).with_name("gunicorn")), "-w", str(workers),
                "-b", f"{HOST}:{port}", "--backlog", "4096", "--log-level", "warning",
                "--error-logfile", str(work / "gunicorn.log"), "--chdir", str(ROOT / "site")]
@@ -708,11 +792,21 @@ def main() -> None:
                         help="sample gunicorn with py-spy (pip install py-spy) into "
                              "FILE.<engine>.<poll>, collapsed stacks; bench/profile_kinds.py "
                              "sums them per request kind")
+    parser.add_argument("--limits", metavar="REDIS_URL", nargs="?",
+                        const="redis://127.0.0.1:6379/14",
+                        help="rate limits on, in this Redis database (emptied first), as in "
+                             "production; off by default")
+    parser.add_argument("--abuse", action="store_true",
+                        help="add, a third into the measure, a year group of 250 joining in "
+                             "the same second from one network, a script polling every 50 ms "
+                             "and a double click on next (implies --limits)")
     parser.add_argument("--proxy", action="store_true",
                         help="put nginx in front (apt-get install nginx-light), the pupils' "
                              "poll cached one second, as the README suggests for production")
     args = parser.parse_args()
     counts = [int(n) for n in args.classes.split(",")]
+    if args.abuse and not args.limits:
+        args.limits = "redis://127.0.0.1:6379/14"
     polls, pages = args.polls.split(","), args.pages.split(",")
     Client.keep_alive = args.threads > 1
     if max(counts) > MAX_CLASSES or not 5 <= args.seconds <= 600 or not set(polls) <= {
@@ -744,7 +838,8 @@ def main() -> None:
         try:
             for poll in polls:
                 server, port = start_server(url, work, args.workers, args.threads,
-                                            args.content, fast_poll=poll == "fast")
+                                            args.content, fast_poll=poll == "fast",
+                                            limits=args.limits)
                 servers[poll] = [server, port, port]
                 if args.proxy:
                     proxy, servers[poll][1] = start_proxy(port, work / poll)
@@ -768,7 +863,7 @@ def main() -> None:
 
                 stats, elapsed, before = asyncio.run(run_classes(
                     port, classes, args.seconds, args.module, PART[shown], snapshot,
-                    args.ramp))
+                    args.ramp, args.abuse))
                 server_cpu, own_cpu, kinds_before, db_cpu = before
                 cpu = {"server": cpu_seconds(server.pid) - server_cpu,
                        "client": time.process_time() - own_cpu,
