@@ -350,6 +350,14 @@ def test_lowercase_code_in_the_address_is_redirected(app, module):
     assert app.test_client().get(f"/fr/classe?code={code.lower()}").status_code == 303
 
 
+def test_the_blank_join_page_is_shared_but_each_browser_gets_its_own_token(app):
+    pages = [html.unescape(app.test_client().get("/fr/classe").get_data(as_text=True))
+             for _ in range(2)]
+    tokens = [re.search(r'name="csrf_token" value="([^"]+)"', page).group(1) for page in pages]
+    assert tokens[0] != tokens[1] and "\ue000" not in pages[0]
+    assert pages[0].replace(tokens[0], "") == pages[1].replace(tokens[1], "")
+
+
 def test_a_visitor_who_has_not_joined_gets_a_join_button_not_a_seat(app, module):
     code = start(app.test_client(), module)
     page = app.test_client().get(f"/en/class/{code}")

@@ -186,10 +186,18 @@ def render_join(lang: str, typed: str = "", reason: str | None = None, status: i
         error = alphabet_message(codes.normalize(typed))
     else:
         error = MESSAGES[reason] if reason else None
-    page = render_template(
-        "live/join.html", typed=typed, error=error,
-        confirm=confirm, example=pseudonyms.label("blue-fox", lang),
-        joined=joined, hosting=hosting, titles=titles)
+
+    def render(_name: str, csrf_token) -> str:
+        return render_template(
+            "live/join.html", typed=typed, error=error, csrf_token=csrf_token,
+            confirm=confirm, example=pseudonyms.label("blue-fox", lang),
+            joined=joined, hosting=hosting, titles=titles)
+
+    if typed or error or confirm or joined or hosting:
+        return render("", generate_csrf), status, NO_STORE
+    # The blank page, the same for a whole class arriving at once: rendered once per language.
+    page = current_app.extensions["pont_live_pages"].page(("join", lang), render, "",
+                                                          generate_csrf)
     return page, status, NO_STORE
 
 
