@@ -4,9 +4,10 @@ At each step of a class, its pupils fetch their page within two seconds of one a
 (live.js), and they all see the same thing but for their pseudonym, their form's CSRF token
 and their own answer (at the end, their own score). A page is rendered once per key (the
 session's code and version, the language, the layout and the pupil's answer), with markers
-where the pseudonym, the token and the score go; each pupil gets a copy with their own. A step taken by any process changes the version
-in the database, hence the key: there is nothing to invalidate, and old pages fall off the
-end.
+where the pseudonym, the token and the score go; each pupil gets a copy with their own. A
+step taken by any process changes the version in the database, hence the key: there is
+nothing to invalidate, and old pages fall off the end. The blank join page is shared the
+same way, once per language.
 """
 
 from __future__ import annotations

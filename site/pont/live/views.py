@@ -35,9 +35,9 @@ from ..extensions import limiter
 from ..i18n import REGISTRY, audience_routes, localized_route, site_languages
 from . import cleanup, codes, keys, pseudonyms, sessions
 from .fast_poll import SHARED_FOR_A_SECOND
-from .shared_pages import SCORE
 from .models import FINISHED, LiveSession, utcnow
 from .sessions import Problem
+from .shared_pages import SCORE
 
 bp = Blueprint("live", __name__, cli_group="live")
 
