@@ -320,7 +320,7 @@ async def teacher(port, stats, slug, end, start_delay, ready, part_query, addres
 
     part = host + part_query
     _, _, shown = await client.request("teacher", "GET", host)
-    screen = {"page": shown}  # what the teacher's screen shows now
+    screen = {"page": shown, "etag": None, "step": None}  # what the teacher's screen shows
 
     def show(page):
         """The screen shows a page (or live part): live.js takes its ETag and step."""
