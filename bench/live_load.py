@@ -596,7 +596,7 @@ def app_cpu(port: int, workers: int) -> dict[str, tuple[int, float]]:
     """The app's CPU per kind of request, summed over every worker (bench/cpu_meter.py)."""
     seen: dict[int, dict] = {}
     for _ in range(50 * workers):
-        with urllib.request.urlopen(f"http://{HOST}:{port}/__cpu", timeout=5) as response:
+        with urllib.request.urlopen(f"http://{HOST}:{port}/__cpu", timeout=60) as response:
             data = json.loads(response.read())
         seen[data["pid"]] = data["kinds"]
         if len(seen) == workers:
