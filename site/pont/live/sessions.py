@@ -271,11 +271,6 @@ def roster(db: Session, live: LiveSession) -> list[tuple[int, str]]:
                            .order_by(Participant.joined_at, Participant.id)).all())
 
 
-def headcount(db: Session, live: LiveSession) -> int:
-    return db.scalar(select(func.count()).select_from(Participant).where(
-        Participant.session_id == live.id, Participant.removed.is_(False))) or 0
-
-
 @dataclass(frozen=True)
 class Tally:
     """Answers to one question: how many, how many right, and per option."""
