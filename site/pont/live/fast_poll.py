@@ -72,6 +72,7 @@ class FastPoll:
     def __init__(self, app: Flask, next_app: Callable, clock: Callable[[], float] = time.monotonic):
         self.app, self.next_app, self.clock = app, next_app, clock
         self.routes: dict[str, tuple[str, re.Pattern]] | None = None
+        self.endings: tuple[str, ...] = ()
         self.kept: dict[str, Kept] = {}
         self.counts: Counter[tuple[str, str]] = Counter()
         self.counted_since = clock()
@@ -81,7 +82,9 @@ class FastPoll:
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         method, path = environ.get("REQUEST_METHOD"), environ.get("PATH_INFO", "")
-        if method not in ("GET", "HEAD") or not path.endswith(self.endings()):
+        if self.routes is None:  # the app's languages and settings are known by now
+            self.configure()
+        if method not in ("GET", "HEAD") or not path.endswith(self.endings):
             return self.next_app(environ, start_response)
         for route, pattern in self.routes.values():
             match = pattern.fullmatch(path)
@@ -98,18 +101,18 @@ class FastPoll:
         self.log(environ, route, status, started)
         return [] if method == "HEAD" else [body]
 
-    def endings(self) -> tuple[str, ...]:
-        if self.routes is None:  # the app's languages are known once it is configured
-            self.routes = {}
-            for lang in site_languages(self.app):
-                rule = f"/{lang}{REGISTRY[lang].path(ROUTE)}"
-                head, _, tail = rule.partition("<code>")
-                self.routes[tail] = (rule, re.compile(re.escape(head) + "([^/]+)"
-                                                      + re.escape(tail)))
-            self.headers = [("Cache-Control", SHARED_FOR_A_SECOND), *self.safety()]
-            self.fresh_for = float(self.app.config["LIVE_POLL_CACHE_SECONDS"])
-            self.idle = datetime.timedelta(hours=float(self.app.config["LIVE_IDLE_HOURS"]))
-        return tuple(self.routes)
+    def configure(self) -> None:
+        """What every request needs, worked out once from the configured app."""
+        routes = {}
+        for lang in site_languages(self.app):
+            rule = f"/{lang}{REGISTRY[lang].path(ROUTE)}"
+            head, _, tail = rule.partition("<code>")
+            routes[tail] = (rule, re.compile(re.escape(head) + "([^/]+)" + re.escape(tail)))
+        self.endings = tuple(routes)
+        self.headers = [("Cache-Control", SHARED_FOR_A_SECOND), *self.safety()]
+        self.fresh_for = float(self.app.config["LIVE_POLL_CACHE_SECONDS"])
+        self.idle = datetime.timedelta(hours=float(self.app.config["LIVE_IDLE_HOURS"]))
+        self.routes = routes
 
     def state(self, code: str, seen: str | None) -> Kept | None:
         """The session's state, read again when the kept one is too old, or older than what
