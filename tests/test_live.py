@@ -290,7 +290,9 @@ def test_a_pupil_page_holds_the_steps_to_come(app, module):
     assert questions[1].prompt in views["question-1"] and 'name="option"' in views["question-1"]
     assert 'name="csrf_token" value="' in views["question-1"]
     assert "pas répondu à cette question." in views["reveal-1"]
-    assert re.search(r'data-title="Question 2 sur \d+ · ', lobby)
+    assert re.search(r'data-title="Question 2 sur \d+"', lobby)
+    # live.js keeps the rest of the page's title: the module and the site.
+    assert f"<title>Séance en classe · {module.title} · Pont</title>" in lobby
 
     step(teacher, code, "start")
     first = questions[0]

@@ -326,7 +326,9 @@ def test_each_pupil_sees_their_own_verdict_and_score(contexts, server):
     teacher.keyboard.press("r")
     teacher.locator(".reveal-notes").wait_for()
     right.locator(".verdict-right").wait_for(timeout=WAIT)
-    assert right.title().startswith("Question 2 sur 2 · ")
+    title = right.title()
+    assert title.startswith("Question 2 sur 2 · ") and title.endswith(" · Pont")
+    assert title.count(" · ") == 2  # the step, the module, the site: nothing doubled
     assert fetched == []
     teacher.keyboard.press("n")
     teacher.locator("h1:has-text('Résultats de la classe')").wait_for()

@@ -63,7 +63,9 @@
     var content = view.content.cloneNode(true);
     region.textContent = "";
     region.appendChild(content);
-    document.title = view.dataset.title;
+    // The page's title is "step · module · site": the step changes, the rest stays.
+    var rest = document.title.indexOf(" · ");
+    document.title = view.dataset.title + (rest === -1 ? "" : document.title.slice(rest));
     root.dataset.step = etag = root.dataset.etag = data.etag;
     window.scrollTo(0, 0);
     announce();
